@@ -1,0 +1,4 @@
+// The core surface: errors with codes, digests and hashing streams, events.
+export * from './errors.js';
+export * from './digest.js';
+export * from './events.js';
