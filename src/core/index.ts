@@ -2,3 +2,5 @@
 export * from './errors.js';
 export * from './digest.js';
 export * from './events.js';
+export * from './version.js';
+export * from './files.js';

@@ -1,0 +1,11 @@
+// The catalog surface: every cataloger, the runner, and the types catalogers share.
+import type { Cataloger } from './types.js';
+import { packageCatalogers } from './packages/index.js';
+
+export * from './types.js';
+export * from './probe.js';
+export * from './run.js';
+export { purl } from './packages/index.js';
+
+/** Every cataloger mlbuild runs, packages first, then ML models and datasets. */
+export const allCatalogers: Cataloger[] = [...packageCatalogers];

@@ -1,0 +1,46 @@
+// `mlbuild sbom TARGET`: CycloneDX 1.6 JSON of an image, models included.
+import { fail, writeFileAtomic } from '../../core/index.js';
+import { generateSbom } from '../../pipeline/sbom.js';
+import { parsePlatform } from '../../image/platform.js';
+import { openRegistryImage } from '../../pipeline/registry-image.js';
+import type { FilesMode } from '../../sbom/inventory.js';
+import { str, bool, type Command } from '../command.js';
+
+/** The sbom command. */
+export const sbomCommand: Command = {
+  name: 'sbom',
+  summary: 'Write the CycloneDX 1.6 SBOM of an image: OS and language packages, ML models (with model card, license and per-file SHA-256) and datasets.',
+  usage: 'sbom TARGET [-o FILE] [--files all|models|none] [--platform OS/ARCH]',
+  options: [
+    { name: 'output', short: 'o', type: 'string', value: 'FILE', help: 'write the SBOM to FILE (atomically) instead of stdout' },
+    { name: 'files', type: 'string', value: 'MODE', default: 'all', help: 'file components: all (every regular file), models (model and dataset files), none' },
+    { name: 'platform', type: 'string', value: 'OS/ARCH', help: 'platform to pick from a multi-arch index' },
+    { name: 'no-cache', type: 'boolean', help: 'do not use or fill the per-layer cache' },
+  ],
+  details: `TARGET is docker:REF (local engine), docker-archive:FILE.tar (docker save), oci-dir:PATH (OCI layout),
+registry:REF, or a bare REF (the engine if it has it, else the registry).
+Every layer is read once, as a stream, and checked against its diffID. Results are cached per layer
+(MLBUILD_CACHE_DIR, default ~/.cache/mlbuild). SOURCE_DATE_EPOCH sets the timestamp.`,
+  async run(args, out) {
+    const target = args.positionals[0];
+    if (!target || args.positionals.length > 1) fail('USAGE', 'sbom: expected exactly one TARGET');
+    const files = str(args, 'files') as FilesMode;
+    if (!['all', 'models', 'none'].includes(files)) fail('USAGE', `sbom: --files must be all, models or none (got ${files})`);
+    const platform = str(args, 'platform');
+    const { json, inventory } = await generateSbom(target, {
+      files,
+      platform: platform ? parsePlatform(platform) : undefined,
+      cacheDir: bool(args, 'no-cache') ? false : undefined,
+      events: out.event,
+      openRegistry: openRegistryImage,
+    });
+    out.done();
+    const output = str(args, 'output');
+    if (output) await writeFileAtomic(output, json);
+    else out.result(json);
+    const c = inventory.catalog;
+    out.info(`sbom: ${c.packages.length} packages, ${c.models.length} models, ${c.datasets.length} datasets, ${inventory.files.length} files, ${inventory.unknowns.length} unknowns${output ? ` → ${output}` : ''}`);
+    for (const m of c.models) for (const w of m.warnings) out.warn(`${m.name}: ${w}`);
+    return 0;
+  },
+};

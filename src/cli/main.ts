@@ -1,0 +1,70 @@
+// The CLI entry: global flags, command dispatch, and the single place errors become one line and an exit code.
+import { isMlbuildError, toolVersion } from '../core/index.js';
+import { commands } from './commands/index.js';
+import { helpText, parseCommandArgs, type Command } from './command.js';
+import { Output } from './output.js';
+
+function topHelp(): string {
+  const lines = ['Usage: mlbuild COMMAND [OPTIONS]', '', 'Trustworthy ML service images: model attestations, model-aware SBOMs, signed referrers, verification before pull.', '', 'Commands:'];
+  for (const c of commands) lines.push(`  ${c.name.padEnd(16)} ${c.summary.split('. ')[0].replace(/\.$/, '')}`);
+  lines.push('', 'Global options: --json, -q/--quiet, -v/--verbose, -h/--help, --version', 'Exit codes: 0 ok, 1 verification or policy failed, 2 usage or input error, 3 environment error.', "Run 'mlbuild COMMAND --help' for a command's options.");
+  return `${lines.join('\n')}\n`;
+}
+
+/** Finds the command for argv, allowing two-word commands ("attest model"). */
+function findCommand(argv: string[]): { cmd: Command; rest: string[] } | undefined {
+  const two = commands.find((c) => c.name === `${argv[0]} ${argv[1]}`);
+  if (two) return { cmd: two, rest: argv.slice(2) };
+  const one = commands.find((c) => c.name === argv[0]);
+  return one ? { cmd: one, rest: argv.slice(1) } : undefined;
+}
+
+/** Runs the CLI and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const out = new Output();
+  out.verbose = argv.includes('-v') || argv.includes('--verbose');
+  try {
+    if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+      process.stdout.write(topHelp());
+      return argv.length === 0 ? 2 : 0;
+    }
+    if (argv[0] === '--version' || argv[0] === 'version') {
+      process.stdout.write(`mlbuild ${toolVersion()}\n`);
+      return 0;
+    }
+    const found = findCommand(argv);
+    if (!found) {
+      const group = commands.filter((c) => c.name.startsWith(`${argv[0]} `));
+      if (group.length > 0 && (argv.length === 1 || argv[1] === '--help' || argv[1] === '-h')) {
+        process.stdout.write(`Usage: mlbuild ${argv[0]} SUBCOMMAND\n\n${group.map((c) => `  ${c.name.padEnd(16)} ${c.summary.split('. ')[0]}`).join('\n')}\n`);
+        return argv.length === 1 ? 2 : 0;
+      }
+      out.error(`unknown command '${argv.slice(0, group.length > 0 ? 2 : 1).join(' ')}' (see mlbuild --help)`);
+      return 2;
+    }
+    const { cmd, rest } = found;
+    if (!cmd.rawArgs && (rest.includes('--help') || rest.includes('-h'))) {
+      process.stdout.write(helpText(cmd));
+      return 0;
+    }
+    const parsed = cmd.rawArgs ? { values: {}, positionals: [] } : parseCommandArgs(cmd, rest);
+    out.json = parsed.values.json === true;
+    out.quiet = parsed.values.quiet === true;
+    return await cmd.run({ ...parsed, raw: rest }, out);
+  } catch (err) {
+    out.done();
+    if (isMlbuildError(err)) {
+      out.error(`${err.message}${err.hint ? ` (${err.hint})` : ''}`);
+      if (out.verbose && err.cause) out.error(`cause: ${String((err.cause as Error)?.stack ?? err.cause)}`);
+      return err.exitCode;
+    }
+    out.error(`internal error: ${(err as Error)?.message ?? String(err)}${out.verbose ? `\n${(err as Error)?.stack}` : ' (run with -v for details)'}`);
+    return 70;
+  }
+}
+
+// A closed stdout (e.g. `| head`) ends the process quietly instead of crashing with EPIPE.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});

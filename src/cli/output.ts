@@ -1,0 +1,78 @@
+// Rendering: results to stdout, progress and messages to stderr (human or --json), events from the library.
+import type { MlEvent } from '../core/index.js';
+
+/** Where a command writes, honouring --json, -q and -v. */
+export class Output {
+  json = false;
+  quiet = false;
+  verbose = false;
+  private progressShown = false;
+  private readonly tty = Boolean(process.stderr.isTTY);
+  private started = Date.now();
+  private bytes = 0;
+
+  /** Writes a result line (or text) to stdout. */
+  result(text: string): void {
+    process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  /** Writes a JSON document to stdout. */
+  resultJson(value: unknown): void {
+    process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  /** A message on stderr (suppressed by -q). */
+  info(text: string): void {
+    if (this.quiet) return;
+    this.clearProgress();
+    process.stderr.write(`${text}\n`);
+  }
+
+  /** A warning on stderr (suppressed by -q). */
+  warn(text: string): void {
+    if (this.quiet) return;
+    this.clearProgress();
+    process.stderr.write(`warning: ${text}\n`);
+  }
+
+  /** An error line on stderr (never suppressed). */
+  error(text: string): void {
+    this.clearProgress();
+    process.stderr.write(`mlbuild: ${text}\n`);
+  }
+
+  private clearProgress(): void {
+    if (this.progressShown) {
+      process.stderr.write('\r\x1b[K');
+      this.progressShown = false;
+    }
+  }
+
+  /** Renders a library event: progress only on a terminal, logs by level. */
+  event = (e: MlEvent): void => {
+    if (e.type === 'log') {
+      if (e.level === 'warn') this.warn(e.message);
+      else if (e.level === 'info' || this.verbose) this.info(e.message);
+      return;
+    }
+    if (e.type === 'step') {
+      if (!this.quiet) this.info(`${e.name}${e.detail ? `: ${e.detail}` : ''}`);
+      return;
+    }
+    if (e.type === 'layer-done') {
+      this.bytes += e.bytes;
+      if (this.verbose) this.info(`layer ${e.index} ${e.diffID.slice(7, 19)} ${e.cached ? 'cached' : `${(e.bytes / 1e6).toFixed(1)} MB`}`);
+    }
+    if ((e.type === 'layer-start' || e.type === 'layer-done') && this.tty && !this.quiet && !this.json) {
+      const secs = Math.max((Date.now() - this.started) / 1000, 0.001);
+      const label = e.type === 'layer-start' ? `layer ${e.index + 1}/${e.total}` : `layer ${e.index + 1} done`;
+      process.stderr.write(`\r\x1b[K${label}  ${(this.bytes / 1e6).toFixed(0)} MB  ${(this.bytes / 1e6 / secs).toFixed(0)} MB/s`);
+      this.progressShown = true;
+    }
+  };
+
+  /** Ends any progress line. */
+  done(): void {
+    this.clearProgress();
+  }
+}

@@ -1,0 +1,110 @@
+// A narrow Docker Engine API client (only the calls mlbuild uses) over the engine's unix socket or TCP.
+import { request, type IncomingMessage } from 'node:http';
+import { fail, describeError, MlbuildError } from '../core/index.js';
+
+/** How to reach the engine, from DOCKER_HOST or the default socket. */
+export interface EngineEndpoint {
+  socketPath?: string;
+  host?: string;
+  port?: number;
+  /** Human form for messages. */
+  display: string;
+}
+
+/** Parses DOCKER_HOST (unix:// or tcp://); TLS endpoints are not supported yet. */
+export function engineEndpoint(dockerHost = process.env.DOCKER_HOST): EngineEndpoint {
+  if (!dockerHost) return { socketPath: '/var/run/docker.sock', display: 'unix:///var/run/docker.sock' };
+  if (dockerHost.startsWith('unix://')) return { socketPath: dockerHost.slice(7), display: dockerHost };
+  const m = /^tcp:\/\/([^:/]+):(\d+)\/?$/.exec(dockerHost);
+  if (m) return { host: m[1], port: Number(m[2]), display: dockerHost };
+  fail('USAGE', `unsupported DOCKER_HOST ${dockerHost} (want unix:// or tcp://)`);
+}
+
+/** The subset of `GET /images/{name}/json` mlbuild reads. */
+export interface ImageInspect {
+  Id: string;
+  RepoTags: string[] | null;
+  RepoDigests: string[] | null;
+  Created?: string;
+  Architecture?: string;
+  Os?: string;
+  RootFS: { Type: string; Layers?: string[] };
+  GraphDriver?: { Name: string; Data: Record<string, string> | null };
+  Config?: { Labels?: Record<string, string> | null };
+}
+
+/** A Docker Engine API client with only the calls used here. */
+export class DockerEngine {
+  constructor(readonly endpoint: EngineEndpoint = engineEndpoint()) {}
+
+  /** Sends a request; returns the raw response (status not checked). */
+  raw(method: string, path: string, body?: Buffer | string): Promise<IncomingMessage> {
+    const { socketPath, host, port } = this.endpoint;
+    return new Promise((resolve, reject) => {
+      const req = request({ socketPath, host, port, method, path, agent: false, headers: body ? { 'content-type': 'application/json' } : {} }, resolve);
+      req.on('error', (err) =>
+        reject(new MlbuildError('ENGINE_UNAVAILABLE', `cannot reach the Docker engine at ${this.endpoint.display}: ${describeError(err)}`, {
+          hint: 'start dockerd (or set DOCKER_HOST) and try again',
+          cause: err,
+        })),
+      );
+      req.end(body);
+    });
+  }
+
+  /** Sends a request and parses a JSON reply; 404 → NOT_FOUND, other errors → ENVIRONMENT. */
+  async json<T>(method: string, path: string, what: string, body?: unknown): Promise<T> {
+    const res = await this.raw(method, path, body === undefined ? undefined : JSON.stringify(body));
+    const text = await readAll(res);
+    if (res.statusCode === 404) fail('NOT_FOUND', `${what}: not found in the Docker engine`);
+    if ((res.statusCode ?? 500) >= 300) fail('ENVIRONMENT', `${what}: engine answered ${res.statusCode}: ${engineMessage(text)}`);
+    return (text.length ? JSON.parse(text.toString('utf8')) : undefined) as T;
+  }
+
+  /** Checks the engine answers. */
+  async ping(): Promise<void> {
+    const res = await this.raw('GET', '/_ping');
+    await readAll(res);
+    if (res.statusCode !== 200) fail('ENGINE_UNAVAILABLE', `Docker engine at ${this.endpoint.display} answered ${res.statusCode} to ping`);
+  }
+
+  /** `docker image inspect`. */
+  inspectImage(ref: string): Promise<ImageInspect> {
+    return this.json('GET', `/images/${encodeURIComponent(ref)}/json`, `image ${ref}`);
+  }
+
+  /** `docker save` as a byte stream. */
+  async exportImage(ref: string): Promise<IncomingMessage> {
+    const res = await this.raw('GET', `/images/${encodeURIComponent(ref)}/get`);
+    if (res.statusCode !== 200) {
+      const text = await readAll(res);
+      fail(res.statusCode === 404 ? 'NOT_FOUND' : 'ENVIRONMENT', `export of ${ref} failed: ${engineMessage(text)}`);
+    }
+    return res;
+  }
+
+  /** `docker tag SOURCE REPO:TAG`. */
+  async tagImage(source: string, repo: string, tag: string): Promise<void> {
+    await this.json('POST', `/images/${encodeURIComponent(source)}/tag?repo=${encodeURIComponent(repo)}&tag=${encodeURIComponent(tag)}`, `tag ${repo}:${tag}`);
+  }
+
+  /** `docker rmi` (no prune of parents, not forced). */
+  async removeImage(ref: string): Promise<void> {
+    await this.json('DELETE', `/images/${encodeURIComponent(ref)}?noprune=1`, `remove ${ref}`);
+  }
+}
+
+/** Reads a whole response body. */
+export async function readAll(res: IncomingMessage): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const c of res) parts.push(c as Buffer);
+  return Buffer.concat(parts);
+}
+
+function engineMessage(text: Buffer): string {
+  try {
+    return (JSON.parse(text.toString('utf8')) as { message?: string }).message ?? text.toString('utf8').slice(0, 200);
+  } catch {
+    return text.toString('utf8').slice(0, 200).trim();
+  }
+}

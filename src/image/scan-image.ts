@@ -1,0 +1,85 @@
+// Scans every layer of an image once, top-down, reusing cached layer scans; returns scans bottom-up.
+import { fail, type EventSink, noEvents, type Digest } from '../core/index.js';
+import type { ProbeFactory } from '../catalog/probe.js';
+import { HiddenIndex } from './hidden.js';
+import type { LayerCache } from './layer-cache.js';
+import type { LayerScan } from './layer-scan.js';
+import { OffloadHasher } from './offload-hasher.js';
+import { readLayer, TarScan } from './read-layer.js';
+import { TarParser, type ContentSink } from './tar-parser.js';
+import type { Image, Layer } from './types.js';
+
+/** Options of an image scan. */
+export interface ScanImageOptions {
+  probeFor?: ProbeFactory;
+  cache?: LayerCache;
+  events?: EventSink;
+}
+
+/** Scans an image's layers (top-down, so files hidden by upper layers are not hashed); results bottom-up. */
+export async function scanImage(image: Image, opts: ScanImageOptions = {}): Promise<LayerScan[]> {
+  const events = opts.events ?? noEvents;
+  const n = image.layers.length;
+  const scans: Array<LayerScan | undefined> = new Array(n);
+  const hidden = new HiddenIndex();
+  const deferred: Layer[] = [];
+  let hasher: OffloadHasher | undefined;
+  try {
+    for (let i = n - 1; i >= 0; i--) {
+      const layer = image.layers[i];
+      events({ type: 'layer-start', index: i, total: n, diffID: layer.diffID });
+      const cached = await opts.cache?.get(layer.diffID);
+      if (cached && cached.unhashed.every((p) => hidden.hides(p))) {
+        scans[i] = cached;
+        events({ type: 'layer-done', index: i, diffID: layer.diffID, bytes: 0, cached: true });
+      } else if (layer.bytes.kind === 'export') {
+        deferred.push(layer);
+        continue;
+      } else {
+        hasher ??= new OffloadHasher();
+        const read = await readLayer(layer, { hidden: (p) => hidden.hides(p), probeFor: opts.probeFor }, hasher);
+        scans[i] = read.scan;
+        await opts.cache?.put(layer.diffID, read.scan);
+        events({ type: 'layer-done', index: i, diffID: layer.diffID, bytes: read.bytes, cached: false });
+      }
+      hidden.add(scans[i] as LayerScan);
+    }
+  } finally {
+    await hasher?.close();
+  }
+  if (deferred.length > 0) await scanExport(image, deferred, scans, opts);
+  return scans.map((s, i) => s ?? fail('CORRUPT_INPUT', `layer ${i} (${image.layers[i].diffID}) not found in the image export`));
+}
+
+/** Reads layers out of a `docker save` stream: each layer tar is scanned while it streams and matched by diffID. */
+async function scanExport(image: Image, layers: Layer[], scans: Array<LayerScan | undefined>, opts: ScanImageOptions): Promise<void> {
+  if (!image.exportStream) fail('UNSUPPORTED', `${image.target}: layers are not readable`);
+  const wanted = new Map<Digest, Layer>(layers.map((l) => [l.diffID, l]));
+  const done: Promise<void>[] = [];
+  const outer = new TarParser({
+    entry: (h): ContentSink | undefined => {
+      const isLayer = /(^|\/)layer\.tar$/.test(h.path) || /^blobs\/sha256\/[a-f0-9]{64}$/.test(h.path);
+      if (!isLayer || h.type !== 'file') return undefined;
+      const ts = new TarScan({ probeFor: opts.probeFor }, true);
+      return {
+        data: ts.write,
+        end: () => {
+          const diffID = ts.finish() as Digest;
+          const layer = wanted.get(diffID);
+          if (!layer) return;
+          if (ts.scanner.fatal) fail('CORRUPT_INPUT', `layer ${layer.index}: not a valid tar: ${ts.scanner.fatal}`);
+          scans[layer.index] = ts.scanner.scan;
+          wanted.delete(diffID);
+          opts.events?.({ type: 'layer-done', index: layer.index, diffID, bytes: ts.bytes, cached: false });
+          done.push(opts.cache?.put(diffID, ts.scanner.scan) ?? Promise.resolve());
+        },
+      };
+    },
+    problem: (reason, fatal) => {
+      if (fatal) fail('CORRUPT_INPUT', `${image.target}: export stream is not a tar: ${reason}`);
+    },
+  });
+  for await (const chunk of await image.exportStream()) outer.write(chunk);
+  outer.end();
+  await Promise.all(done);
+}

@@ -1,0 +1,72 @@
+// The SBOM workflow: open an image, scan its layers once, merge, catalog, and encode CycloneDX.
+import { toolVersion, type EventSink, noEvents } from '../core/index.js';
+import { allCatalogers, probeFactory, probeKey, runCatalogers, type Unknown, type ViewFile } from '../catalog/index.js';
+import { openImage, type OpenOptions } from '../image/open.js';
+import { scanImage } from '../image/scan-image.js';
+import { MergedTree } from '../image/merge.js';
+import { LayerCache, defaultCacheDir } from '../image/layer-cache.js';
+import type { Image } from '../image/types.js';
+import { toCycloneDx } from '../sbom/cyclonedx.js';
+import type { FilesMode, Inventory } from '../sbom/inventory.js';
+
+/** Options of the SBOM workflow. */
+export interface SbomOptions extends OpenOptions {
+  files?: FilesMode;
+  /** Layer cache folder; false disables the cache. */
+  cacheDir?: string | false;
+  events?: EventSink;
+  timestamp?: Date;
+}
+
+/** Scans an opened image into an inventory (and the merged tree, for callers that check files). */
+export async function inventoryOf(image: Image, opts: SbomOptions = {}): Promise<{ inventory: Inventory; tree: MergedTree }> {
+  const catalogers = allCatalogers;
+  const cache = opts.cacheDir === false ? undefined : new LayerCache(opts.cacheDir ?? defaultCacheDir(), probeKey(catalogers));
+  const scans = await scanImage(image, { probeFor: probeFactory(catalogers), cache, events: opts.events ?? noEvents });
+  const tree = MergedTree.fromScans(scans);
+  const catalog = runCatalogers(catalogers, tree);
+  const files: ViewFile[] = [];
+  for (const f of tree.all()) if (f.type === 'file') files.push(f);
+  const unknowns: Unknown[] = [];
+  scans.forEach((s, layer) => s.unknowns.forEach((u) => unknowns.push({ ...u, layer })));
+  unknowns.push(...catalog.unknowns);
+  const inventory: Inventory = {
+    tool: { name: 'mlbuild', version: toolVersion() },
+    image: {
+      target: image.target,
+      scheme: image.scheme,
+      name: image.name,
+      tags: image.tags,
+      imageId: image.imageId,
+      manifestDigest: image.manifestDigest,
+      repoDigests: image.repoDigests,
+      architecture: image.config.architecture,
+      os: image.config.os,
+      created: image.config.created,
+      layers: image.layers.map((l) => ({ index: l.index, diffID: l.diffID, digest: l.digest, createdBy: l.createdBy })),
+      notes: image.notes,
+    },
+    catalog,
+    files,
+    unknowns,
+  };
+  return { inventory, tree };
+}
+
+/** The SBOM timestamp: SOURCE_DATE_EPOCH when set, else now. */
+export function sbomTimestamp(): Date {
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  return epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
+}
+
+/** Produces the CycloneDX JSON of a target. */
+export async function generateSbom(target: string, opts: SbomOptions = {}): Promise<{ json: string; inventory: Inventory }> {
+  const image = await openImage(target, opts);
+  try {
+    const { inventory } = await inventoryOf(image, opts);
+    const json = toCycloneDx(inventory, { files: opts.files ?? 'all', timestamp: opts.timestamp ?? sbomTimestamp() });
+    return { json, inventory };
+  } finally {
+    await image.close();
+  }
+}
