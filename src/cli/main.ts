@@ -11,6 +11,12 @@ function topHelp(): string {
   return `${lines.join('\n')}\n`;
 }
 
+const LEADING_GLOBALS = new Set(['--json', '-q', '--quiet', '-v', '--verbose']);
+
+function commandWords(argv: string[]): number {
+  return commands.some((c) => c.name === `${argv[0]} ${argv[1]}`) ? 2 : 1;
+}
+
 /** Finds the command for argv, allowing two-word commands ("attest model"). */
 function findCommand(argv: string[]): { cmd: Command; rest: string[] } | undefined {
   const two = commands.find((c) => c.name === `${argv[0]} ${argv[1]}`);
@@ -20,7 +26,15 @@ function findCommand(argv: string[]): { cmd: Command; rest: string[] } | undefin
 }
 
 /** Runs the CLI and returns the exit code. */
-export async function main(argv: string[]): Promise<number> {
+export async function main(rawArgv: string[]): Promise<number> {
+  // Global flags may come before the command ("mlbuild --json sbom X"): move them after it.
+  const lead: string[] = [];
+  let argv = rawArgv;
+  while (argv.length > 0 && LEADING_GLOBALS.has(argv[0])) {
+    lead.push(argv[0]);
+    argv = argv.slice(1);
+  }
+  if (lead.length > 0 && argv.length > 0) argv = [...argv.slice(0, commandWords(argv)), ...lead, ...argv.slice(commandWords(argv))];
   const out = new Output();
   out.verbose = argv.includes('-v') || argv.includes('--verbose');
   try {
