@@ -1,6 +1,7 @@
 // The catalog surface: every cataloger, the runner, and the types catalogers share.
 import type { Cataloger } from './types.js';
 import { packageCatalogers } from './packages/index.js';
+import { mlCataloger } from './ml/index.js';
 
 export * from './types.js';
 export * from './probe.js';
@@ -8,4 +9,4 @@ export * from './run.js';
 export { purl } from './packages/index.js';
 
 /** Every cataloger mlbuild runs, packages first, then ML models and datasets. */
-export const allCatalogers: Cataloger[] = [...packageCatalogers];
+export const allCatalogers: Cataloger[] = [...packageCatalogers, mlCataloger()];
