@@ -20,7 +20,7 @@ if ! $DOCKER image inspect "$IMAGE" >/dev/null 2>&1 || [ "$(cat "$WORK/mib" 2>/d
   rm -rf "$WORK/ctx" && mkdir -p "$WORK/ctx/model"
   node bench/sbom/make-model.mjs "$WORK/ctx/model" "$MIB"
   printf 'FROM mlbuild-test/debian:bookworm\nCOPY model /models/bench-org/bench-model\nRUN echo app > /app.txt\n' > "$WORK/ctx/Dockerfile"
-  DOCKER_BUILDKIT=1 $DOCKER build -q -t "$IMAGE" "$WORK/ctx" >/dev/null
+  DOCKER_BUILDKIT=1 $DOCKER build --network host -q -t "$IMAGE" "$WORK/ctx" >/dev/null
   echo "$MIB" > "$WORK/mib"
   rm -f "$WORK/image.tar"
 fi
