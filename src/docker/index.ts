@@ -1,2 +1,6 @@
 // The Docker adapter's public surface: the narrow engine client.
 export * from './engine.js';
+export * from './docker-cli.js';
+export * from './build-flags.js';
+export * from './dockerfile.js';
+export * from './model-fetches.js';

@@ -1,0 +1,63 @@
+// Runs the docker CLI (for builds and pushes, so output and flags are exactly docker's), forwarding Ctrl-C.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { MlbuildError, describeError } from '../core/index.js';
+
+/** The docker binary: MLBUILD_DOCKER, else /usr/bin/docker (the distribution's client with BuildKit), else PATH. */
+export function dockerBinary(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.MLBUILD_DOCKER) return env.MLBUILD_DOCKER;
+  return existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
+}
+
+/** What a docker CLI run returned. */
+export interface DockerRun {
+  code: number;
+  /** Set when the run ended because mlbuild was interrupted. */
+  interrupted?: NodeJS.Signals;
+  stdout: string;
+  stderr: string;
+}
+
+/** Options of a docker CLI run. */
+export interface DockerRunOptions {
+  /** 'inherit' streams docker's output as it comes (builds); 'pipe' captures it. */
+  stdio?: 'inherit' | 'pipe';
+  env?: NodeJS.ProcessEnv;
+  binary?: string;
+}
+
+/** Runs `docker ARGS…`; SIGINT/SIGTERM received meanwhile are forwarded and reported as `interrupted`. */
+export function runDocker(args: string[], opts: DockerRunOptions = {}): Promise<DockerRun> {
+  const bin = opts.binary ?? dockerBinary();
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { stdio: opts.stdio === 'inherit' ? ['inherit', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
+    let interrupted: NodeJS.Signals | undefined;
+    const forward = (sig: NodeJS.Signals) => {
+      interrupted = sig;
+      child.kill(sig);
+    };
+    const onInt = () => forward('SIGINT');
+    const onTerm = () => forward('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout?.on('data', (b: Buffer) => out.push(b));
+    child.stderr?.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      reject(new MlbuildError('ENGINE_UNAVAILABLE', `cannot run ${bin}: ${describeError(e)}`, { hint: 'install the docker CLI or set MLBUILD_DOCKER' }));
+    });
+    child.on('close', (code, signal) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      resolve({
+        code: code ?? (signal ? 128 + (signal === 'SIGINT' ? 2 : 15) : 1),
+        interrupted,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      });
+    });
+  });
+}
