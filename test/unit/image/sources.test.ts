@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
 import { Validation, Spec } from '@cyclonedx/cyclonedx-library';
 import { generateSbom } from '../../../src/pipeline/sbom.js';
 import { isMlbuildError } from '../../../src/core/index.js';
@@ -63,6 +64,29 @@ describe('image sources', () => {
     expect(a.inventory.files.map((f) => [f.path, f.sha256])).toEqual(
       (await generateSbom(`docker-archive:${join(dir, 'ok.tar')}`, { cacheDir: false })).inventory.files.map((f) => [f.path, f.sha256]),
     );
+  });
+
+  it('reads zstd-compressed layers (through the zstd binary)', async () => {
+    const oci = join(dir, 'oci-zstd');
+    const zst = execFileSync('zstd', ['-q', '-c'], { input: app.tar });
+    await writeOciLayout(oci, [base, app], { compress: false, blobOverride: [undefined, undefined] });
+    const zdir = join(dir, 'oci-zstd2');
+    await writeOciLayout(zdir, [base, { tar: zst }], { compress: false });
+    // The layout above stores the zstd bytes as the blob; its diff_id must be the uncompressed tar's digest.
+    const idx = JSON.parse(await readFile(join(zdir, 'index.json'), 'utf8'));
+    const manifest = JSON.parse(await readFile(join(zdir, 'blobs', 'sha256', idx.manifests[0].digest.slice(7)), 'utf8'));
+    const cfgPath = join(zdir, 'blobs', 'sha256', manifest.config.digest.slice(7));
+    const cfg = JSON.parse(await readFile(cfgPath, 'utf8'));
+    cfg.rootfs.diff_ids[1] = digestOf(app.tar);
+    const cfgBytes = Buffer.from(JSON.stringify(cfg));
+    await writeFile(join(zdir, 'blobs', 'sha256', digestOf(cfgBytes).slice(7)), cfgBytes);
+    manifest.config = { ...manifest.config, digest: digestOf(cfgBytes), size: cfgBytes.length };
+    const mBytes = Buffer.from(JSON.stringify(manifest));
+    await writeFile(join(zdir, 'blobs', 'sha256', digestOf(mBytes).slice(7)), mBytes);
+    idx.manifests[0] = { ...idx.manifests[0], digest: digestOf(mBytes), size: mBytes.length };
+    await writeFile(join(zdir, 'index.json'), JSON.stringify(idx));
+    const r = await generateSbom(`oci-dir:${zdir}`, { cacheDir: false });
+    expect(r.inventory.files.map((f) => f.path)).toContain('app/main.py');
   });
 
   it('same image in, same SBOM out', async () => {
