@@ -1,6 +1,16 @@
 // Every CLI command, in the order --help lists them.
 import type { Command } from '../command.js';
 import { sbomCommand } from './sbom.js';
+import { keysGenerateCommand } from './keys.js';
+import { attestModelCommand } from './attest-model.js';
+import { attestListCommand } from './attest-list.js';
+import { verifyModelCommand } from './verify-model.js';
 
 /** The commands of the mlbuild binary. */
-export const commands: Command[] = [sbomCommand];
+export const commands: Command[] = [
+  sbomCommand,
+  attestModelCommand,
+  attestListCommand,
+  verifyModelCommand,
+  keysGenerateCommand,
+];
