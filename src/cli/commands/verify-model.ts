@@ -1,0 +1,84 @@
+// `mlbuild verify model SOURCE`: check a model folder against its signed attestation and a policy; all findings at once.
+import { readFile } from 'node:fs/promises';
+import type { VerifyOptions } from '../../attest/index.js';
+import { describeError, fail } from '../../core/index.js';
+import type { ModelVerifyReport } from '../../pipeline/model-verify.js';
+import type { Policy } from '../../policy/index.js';
+import { str, strs, type Command, type Parsed } from '../command.js';
+import type { Output } from '../output.js';
+
+/** The verify model command. */
+export const verifyModelCommand: Command = {
+  name: 'verify model',
+  summary: 'Check a model folder against its signed attestation (changed, missing, extra files) and a policy.',
+  usage: 'verify model SOURCE [--key PUB…] [--policy FILE] [--attestation FILE] [--store S] [--hub-url URL] [--json]',
+  options: [
+    { name: 'key', type: 'string', multiple: true, value: 'PUB', help: 'trusted public key PEM (adds to the policy signers)' },
+    { name: 'policy', type: 'string', value: 'FILE', help: 'policy YAML (signers, licenses, formats, CEL rules)' },
+    { name: 'attestation', type: 'string', value: 'FILE', help: 'bundle file to check against instead of a store lookup' },
+    { name: 'store', type: 'string', value: 'S', help: 'store folder or oci://REGISTRY/REPO (default $MLBUILD_STORE, ~/.mlbuild/attestations)' },
+    { name: 'trusted-root', type: 'string', value: 'FILE', help: 'sigstore trusted_root.json for keyless bundles (or trustedRoot: in the policy)' },
+    { name: 'hub-url', type: 'string', value: 'URL', help: 'cross-check the license with this Hugging Face API (e.g. https://huggingface.co)' },
+  ],
+  details: `SOURCE is git:URL[@REV], git:PATH, dir:PATH or file:PATH. The signature is checked offline.
+Exit 0 when everything matches; 1 on any finding; 2 on bad input (bad flag, policy, key or source).`,
+  async run(args, out) {
+    const source = args.positionals[0];
+    if (!source || args.positionals.length > 1) fail('USAGE', 'verify model: expected exactly one SOURCE');
+    // Heavy modules (sigstore, CEL) load on demand, so the CLI starts fast and --help stays instant.
+    const [{ verifyModel }, { openModelStore }] = await Promise.all([import('../../pipeline/model-verify.js'), import('../../pipeline/model-store.js')]);
+    const policyFile = str(args, 'policy');
+    const policy = policyFile ? await (await import('../../policy/load.js')).loadPolicy(policyFile) : undefined;
+    const trust = await trustFrom(args, policy);
+    const attestationFile = str(args, 'attestation');
+    const report = await verifyModel(source, {
+      trust,
+      policy,
+      attestationFile,
+      store: attestationFile ? undefined : await openModelStore(str(args, 'store')),
+      hubUrl: str(args, 'hub-url'),
+      events: out.event,
+    });
+    out.done();
+    render(report, out);
+    return report.ok ? 0 : 1;
+  },
+};
+
+async function trustFrom(args: Parsed, policy?: Policy): Promise<VerifyOptions> {
+  const { loadPublicKey } = await import('../../attest/keys.js');
+  const keys = await Promise.all(strs(args, 'key').map(async (k) => (await loadPublicKey(k)).pem));
+  const keyless = [];
+  for (const s of policy?.signers ?? []) {
+    if (s.kind === 'key') keys.push(s.pem);
+    else keyless.push(s.identity);
+  }
+  if (keys.length === 0 && keyless.length === 0) fail('USAGE', 'verify model: no trusted signers: give --key PUB or a --policy with signers');
+  const rootFile = str(args, 'trusted-root');
+  let trustedRoot = policy?.trustedRoot;
+  if (rootFile) {
+    try {
+      trustedRoot = JSON.parse(await readFile(rootFile, 'utf8'));
+    } catch (e) {
+      fail('USAGE', `--trusted-root ${rootFile}: ${describeError(e)}`, { cause: e });
+    }
+  }
+  return { keys, keyless, trustedRoot };
+}
+
+function render(r: ModelVerifyReport, out: Output): void {
+  if (out.json) {
+    out.resultJson(r);
+    return;
+  }
+  for (const n of r.notes) out.warn(n);
+  const at = r.commit ? ` @ ${r.commit.slice(0, 12)}` : '';
+  if (r.ok) {
+    const s = r.attestation?.signer;
+    const who = s ? (s.kind === 'key' ? `key ${s.hint.slice(0, 12)}` : `${s.identity} (${s.issuer})`) : 'nobody';
+    out.result(`OK ${r.model}${at}: ${r.files} files match the attestation signed by ${who}${r.attestation?.license ? `, license ${r.attestation.license}` : ''}`);
+    return;
+  }
+  out.result(`FAIL ${r.model}${at}: ${r.findings.length} finding(s)`);
+  for (const f of r.findings) out.result(`  ${f.kind.padEnd(20)} ${f.message}`);
+}
