@@ -97,6 +97,8 @@ export interface InvModel {
   /** Total parameter count when a weights header says it. */
   parameters?: number;
   warnings: string[];
+  /** The signed attestation this model was checked against (set by the build gate). */
+  attestation?: { bundleDigest?: string; subjectDigest: string; source?: string; commit?: string; signer?: string };
 }
 
 /** A dataset: a folder with a dataset card and data files, or a lone data file. */

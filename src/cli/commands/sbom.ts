@@ -1,8 +1,6 @@
 // `mlbuild sbom TARGET`: CycloneDX 1.6 JSON of an image, models included.
 import { fail, writeFileAtomic } from '../../core/index.js';
-import { generateSbom } from '../../pipeline/sbom.js';
 import { parsePlatform } from '../../image/platform.js';
-import { openRegistryImage } from '../../pipeline/registry-image.js';
 import type { FilesMode } from '../../sbom/inventory.js';
 import { str, bool, type Command } from '../command.js';
 
@@ -27,6 +25,8 @@ Every layer is read once, as a stream, and checked against its diffID. Results a
     const files = str(args, 'files') as FilesMode;
     if (!['all', 'models', 'none'].includes(files)) fail('USAGE', `sbom: --files must be all, models or none (got ${files})`);
     const platform = str(args, 'platform');
+    // Loaded on demand, so other commands (and --help) do not pay for the SBOM engine.
+    const [{ generateSbom }, { openRegistryImage }] = await Promise.all([import('../../pipeline/sbom.js'), import('../../pipeline/registry-image.js')]);
     const { json, inventory } = await generateSbom(target, {
       files,
       platform: platform ? parsePlatform(platform) : undefined,
