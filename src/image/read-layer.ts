@@ -55,7 +55,7 @@ export async function readLayer(layer: Layer, opts: ScanOptions, hasher: Offload
   const src = layer.bytes;
   if (src.kind === 'dir') {
     const scanner = new LayerScanner(opts);
-    const bytes = await walkLayerDir(src.dir, scanner, what);
+    const bytes = await walkLayerDir(src.dir, scanner, what, src.opaque);
     return { scan: scanner.scan, bytes };
   }
   if (src.kind === 'export') fail('UNSUPPORTED', `${what}: only readable through the image export stream`);

@@ -40,7 +40,8 @@ describe('mlbuild sbom of a real ML image', () => {
         'RUN mkdir -p /usr/lib/python3/dist-packages/demo_pkg-1.2.3.dist-info && printf "Metadata-Version: 2.1\\nName: Demo_Pkg\\nVersion: 1.2.3\\nLicense-Expression: MIT\\n" > /usr/lib/python3/dist-packages/demo_pkg-1.2.3.dist-info/METADATA',
         'RUN echo secret > /tmp/secret.txt',
         'COPY weights /models/extra',
-        'RUN rm /tmp/secret.txt',
+        'RUN rm /tmp/secret.txt && mkdir -p /opt/cfg && echo old > /opt/cfg/old.txt',
+        'RUN rm -rf /opt/cfg && mkdir /opt/cfg && echo new > /opt/cfg/new.txt',
       ].join('\n'),
     );
     await buildImage(ctx, tag);
@@ -90,8 +91,10 @@ describe('mlbuild sbom of a real ML image', () => {
     expect(bom.components.some((c) => c.type === 'machine-learning-model' && prop(c, 'mlbuild:model:formats') === 'gguf')).toBe(true);
   });
 
-  it('omits what a later layer deleted', () => {
+  it('omits what a later layer deleted (whiteouts and opaque directories)', () => {
     expect(bom.components.some((c) => c.name === '/tmp/secret.txt')).toBe(false);
+    expect(bom.components.some((c) => c.name === '/opt/cfg/old.txt')).toBe(false);
+    expect(bom.components.some((c) => c.name === '/opt/cfg/new.txt')).toBe(true);
   });
 
   it('gives the same components from docker save and from the registry', async () => {

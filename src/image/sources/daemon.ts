@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { isMlbuildError, parseDigest, sha256Digest, type Digest } from '../../core/index.js';
 import { DockerEngine, type ImageInspect } from '../../docker/index.js';
 import { parseJson } from '../json.js';
+import { opaqueDirs } from './overlay-walk.js';
 import { historySteps, type Image, type ImageConfig, type Layer, type LayerBytes } from '../types.js';
 
 async function readable(path: string): Promise<boolean> {
@@ -57,11 +58,19 @@ export async function openDaemonImage(ref: string, target: string, engine = new 
   const notes: string[] = [];
   if (dirs) notes.push('layers read in place from the local engine (overlay2); diffIDs not re-hashed');
   else notes.push('layers read from the engine export stream');
+  // The opaque-dir listing (a python3 process) runs on the other core while layers are walked and hashed.
+  const opaque = dirs ? opaqueDirs(dirs) : undefined;
+  opaque?.catch(() => undefined);
+  const opaqueOf = (index: number): Promise<string[]> | undefined => {
+    const p = opaque?.then((o) => o[index]);
+    p?.catch(() => undefined); // layers served from the cache never await theirs
+    return p;
+  };
   const layers: Layer[] = diffIDs.map((d, index) => ({
     index,
     diffID: parseDigest(d, `diffID ${index} of ${ref}`),
     createdBy: steps[index],
-    bytes: (dirs ? { kind: 'dir', dir: dirs[index] } : { kind: 'export' }) as LayerBytes,
+    bytes: (dirs ? { kind: 'dir', dir: dirs[index], opaque: opaqueOf(index) } : { kind: 'export' }) as LayerBytes,
   }));
   const tags = info.RepoTags ?? [];
   const repoDigests = info.RepoDigests ?? [];

@@ -1,6 +1,6 @@
 // Reads an overlay2 layer directory in place, presenting it to the layer scanner as tar entries would be.
 import { open } from 'node:fs/promises';
-import { closeSync, lstatSync, openSync, readSync, readdirSync, readlinkSync } from 'node:fs';
+import { existsSync, closeSync, lstatSync, openSync, readSync, readdirSync, readlinkSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fail, describeError } from '../../core/index.js';
@@ -10,26 +10,35 @@ import type { TarHeader } from '../tar-header.js';
 const run = promisify(execFile);
 const CHUNK = 4 << 20;
 
-// Lists directories carrying the overlay "opaque" xattr (Node has no xattr API; python3 is on every target machine).
+// Lists directories carrying the overlay "opaque" xattr, for several layer dirs in one process (Node has no xattr
+// API; python3 is on every machine that runs dockerd here). Output lines: "<root index>\t<relative dir>".
 const OPAQUE_PY = `
 import os, sys
-root = sys.argv[1]
-for d, dirs, files in os.walk(root):
-    for name in ('trusted.overlay.opaque', 'user.overlay.opaque'):
-        try:
-            if os.getxattr(d, name, follow_symlinks=False) in (b'y', b'x'):
-                print(os.path.relpath(d, root)); break
-        except OSError:
-            pass
+for i, root in enumerate(sys.argv[1:]):
+    for d, dirs, files in os.walk(root):
+        for name in ('trusted.overlay.opaque', 'user.overlay.opaque'):
+            try:
+                if os.getxattr(d, name, follow_symlinks=False) in (b'y', b'x'):
+                    print('%d\\t%s' % (i, os.path.relpath(d, root))); break
+            except OSError:
+                pass
 `;
 
-/** The directories of a layer dir marked opaque, relative to it. */
-export async function opaqueDirs(dir: string): Promise<string[]> {
+const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+
+/** The directories marked opaque in each layer dir (relative to it), listed by one python3 process. */
+export async function opaqueDirs(dirs: string[]): Promise<string[][]> {
+  const out: string[][] = dirs.map(() => []);
   try {
-    const { stdout } = await run('python3', ['-c', OPAQUE_PY, dir], { maxBuffer: 64 << 20 });
-    return stdout.split('\n').filter((l) => l !== '' && l !== '.').sort();
+    const { stdout } = await run(PYTHON, ['-c', OPAQUE_PY, ...dirs], { maxBuffer: 64 << 20 });
+    for (const line of stdout.split('\n')) {
+      const tab = line.indexOf('\t');
+      const rel = line.slice(tab + 1);
+      if (tab > 0 && rel !== '.') out[Number(line.slice(0, tab))].push(rel);
+    }
+    return out.map((l) => l.sort());
   } catch (err) {
-    fail('ENVIRONMENT', `cannot read overlay xattrs of ${dir}: ${describeError(err)}`);
+    fail('ENVIRONMENT', `cannot read overlay xattrs of ${dirs.join(', ')}: ${describeError(err)}`);
   }
 }
 
@@ -38,9 +47,7 @@ function header(path: string, type: TarHeader['type'], size: number, mode: numbe
 }
 
 /** Walks a layer dir in sorted order, feeding entries and file content to the scanner; returns bytes read. */
-export async function walkLayerDir(root: string, scanner: LayerScanner, what: string): Promise<number> {
-  // The xattr listing runs on the other core while this walk hashes; its markers are order-independent.
-  const opaque = opaqueDirs(root);
+export async function walkLayerDir(root: string, scanner: LayerScanner, what: string, opaque: Promise<string[]>): Promise<number> {
   const buf = Buffer.allocUnsafe(CHUNK);
   const seen = new Map<string, string>(); // dev:ino → first path, for hard links
   let bytes = 0;
