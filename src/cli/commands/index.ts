@@ -5,6 +5,9 @@ import { keysGenerateCommand } from './keys.js';
 import { attestModelCommand } from './attest-model.js';
 import { attestListCommand } from './attest-list.js';
 import { verifyModelCommand } from './verify-model.js';
+import { attestImageCommand } from './attest-image.js';
+import { verifyImageCommand } from './verify-image.js';
+import { pullCommand } from './pull.js';
 
 /** The commands of the mlbuild binary. */
 export const commands: Command[] = [
@@ -12,5 +15,8 @@ export const commands: Command[] = [
   attestModelCommand,
   attestListCommand,
   verifyModelCommand,
+  attestImageCommand,
+  verifyImageCommand,
+  pullCommand,
   keysGenerateCommand,
 ];

@@ -1,0 +1,161 @@
+// The models of a verified image SBOM, each matched with a signed model attestation (from the image's referrers or
+// the attestation store) so the policy can require them: the attested files must be in the image, unchanged.
+import {
+  compareModel,
+  comparePathComponents,
+  DEFAULT_IGNORE_PATHS,
+  isIgnoredPath,
+  normalizeSourceUrl,
+  omsSubjectDigest,
+  parseModelStatement,
+  verifyBundle,
+  type ModelStatement,
+  type VerifiedSigner,
+  type VerifyOptions,
+} from '../attest/index.js';
+import { describeError, isMlbuildError } from '../core/errors.js';
+import { formatOfPath, type PolicyModel } from '../policy/index.js';
+import type { ImageFinding } from './image-findings.js';
+import type { TrustedStatement } from './image-referrers.js';
+import type { ModelStore } from './model-store.js';
+
+/** A model component of the SBOM: its name, folder, source facts, license and files (relative to the folder). */
+export interface SbomModel {
+  name: string;
+  path: string;
+  source?: string;
+  commit?: string;
+  license: string | null;
+  files: { path: string; digest: string; size: number }[];
+}
+
+type Json = Record<string, unknown>;
+const arr = (v: unknown): Json[] => (Array.isArray(v) ? (v.filter((x) => typeof x === 'object' && x !== null) as Json[]) : []);
+const prop = (c: Json, name: string): string | undefined => arr(c.properties).find((p) => p.name === name)?.value as string | undefined;
+
+function licenseOf(c: Json): string | null {
+  for (const l of arr(c.licenses)) {
+    const lic = l.license as Json | undefined;
+    const id = (lic?.id ?? lic?.name ?? l.expression) as string | undefined;
+    if (typeof id === 'string' && id !== '') return id;
+  }
+  return null;
+}
+
+/** Reads the machine-learning-model components of a CycloneDX SBOM object. */
+export function sbomModels(sbom: Json): SbomModel[] {
+  return arr(sbom.components)
+    .filter((c) => c.type === 'machine-learning-model')
+    .map((c) => {
+      const path = (prop(c, 'mlbuild:model:path') ?? '').replace(/^\/+/, '');
+      const files = arr(c.components)
+        .filter((f) => f.type === 'file' && typeof f.name === 'string')
+        .map((f) => {
+          const abs = (f.name as string).replace(/^\/+/, '');
+          const rel = path && abs.startsWith(`${path}/`) ? abs.slice(path.length + 1) : abs;
+          const digest = (arr(f.hashes).find((h) => h.alg === 'SHA-256')?.content as string | undefined) ?? '';
+          return { path: rel, digest, size: Number(prop(f, 'mlbuild:file:size') ?? 0) };
+        });
+      return { name: String(c.name ?? path), path, source: prop(c, 'mlbuild:source:url'), commit: prop(c, 'mlbuild:source:commit'), license: licenseOf(c), files };
+    });
+}
+
+/** The OMS subject digest the model's files would have if the whole folder was attested. */
+function folderDigest(m: SbomModel): string | undefined {
+  const files = m.files.filter((f) => /^[a-f0-9]{64}$/.test(f.digest) && !isIgnoredPath(f.path, DEFAULT_IGNORE_PATHS));
+  if (files.length === 0 || files.length !== m.files.length) return undefined;
+  return omsSubjectDigest(files.sort((a, b) => comparePathComponents(a.path, b.path)));
+}
+
+function sameSource(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b) return false;
+  try {
+    return normalizeSourceUrl(a) === normalizeSourceUrl(b);
+  } catch {
+    return a === b;
+  }
+}
+
+interface Candidate {
+  origin: string;
+  model: ModelStatement;
+  signer: VerifiedSigner;
+}
+
+async function storeCandidates(store: ModelStore, m: SbomModel, trust: VerifyOptions, notes: string[]): Promise<Candidate[]> {
+  const digest = folderDigest(m);
+  const q = m.source ? await store.findBySource(m.source, m.commit) : digest ? await store.findBySubject(digest) : { entries: [], problems: [] };
+  const out: Candidate[] = [];
+  for (const entry of [...q.entries].reverse()) {
+    try {
+      const v = verifyBundle((await store.readBundle(entry)).bytes, trust);
+      out.push({ origin: `${store.location}/${entry.file}`, model: parseModelStatement(v.statement), signer: v.signer });
+    } catch (e) {
+      if (!isMlbuildError(e)) throw e;
+      notes.push(`model attestation ${entry.file} ignored: ${describeError(e)}`);
+    }
+  }
+  return out;
+}
+
+/** One SBOM model with the attestation that matched it (if any) and the differences that stopped others. */
+export interface MatchedModel {
+  sbom: SbomModel;
+  attestation?: { origin: string; subjectDigest: string; signer: VerifiedSigner };
+  policy: PolicyModel;
+}
+
+/** Matches every SBOM model with a trusted model attestation; mismatching candidates become findings. */
+export async function matchModels(
+  models: SbomModel[],
+  referrerModels: TrustedStatement[],
+  opts: { store?: ModelStore; trust: VerifyOptions; notes: string[]; findings: ImageFinding[] },
+): Promise<MatchedModel[]> {
+  const fromReferrers: Candidate[] = [];
+  for (const t of referrerModels) {
+    try {
+      fromReferrers.push({ origin: `referrer ${t.check.referrer}`, model: parseModelStatement(t.statement), signer: t.signer });
+    } catch (e) {
+      opts.notes.push(`referrer ${t.check.referrer}: ${describeError(e)}`);
+    }
+  }
+  const out: MatchedModel[] = [];
+  for (const m of models) {
+    const digest = folderDigest(m);
+    const related = (c: Candidate): boolean => c.model.subjectDigest === digest || sameSource(c.model.facts.source, m.source) || c.model.name === m.name;
+    const candidates = [...fromReferrers.filter(related), ...(opts.store ? await storeCandidates(opts.store, m, opts.trust, opts.notes) : [])];
+    let found: Candidate | undefined;
+    const diffs: ImageFinding[] = [];
+    for (const c of candidates) {
+      const partial = Boolean((c.model.facts as { include?: unknown; exclude?: unknown }).include || (c.model.facts as { exclude?: unknown }).exclude);
+      const d = compareModel(c.model, m.files).filter((x) => x.kind !== 'extra' || !partial);
+      if (d.length === 0) {
+        found = c;
+        break;
+      }
+      for (const x of d) diffs.push({ kind: 'model-mismatch', fatal: true, model: m.name, path: x.path, want: x.want, got: x.got, message: `${m.name}: /${m.path}/${x.path} is ${x.kind} compared with ${c.origin}` });
+    }
+    if (!found) opts.findings.push(...diffs);
+    out.push({ sbom: m, attestation: found && { origin: found.origin, subjectDigest: found.model.subjectDigest, signer: found.signer }, policy: toPolicyModel(m, found) });
+  }
+  return out;
+}
+
+function toPolicyModel(m: SbomModel, found?: Candidate): PolicyModel {
+  const files = m.files.map((f) => ({ path: f.path, digest: f.digest, size: f.size, format: formatOfPath(f.path) }));
+  const facts = found?.model.facts ?? {};
+  const s = found?.signer;
+  return {
+    name: m.name,
+    source: facts.source ?? m.source ?? null,
+    revision: facts.revision ?? null,
+    commit: facts.commit ?? m.commit ?? null,
+    license: facts.license ?? m.license,
+    card: facts.card ?? {},
+    subjectDigest: found?.model.subjectDigest ?? null,
+    attested: found !== undefined,
+    signer: s ? { kind: s.kind, identity: s.kind === 'keyless' ? s.identity : null, issuer: s.kind === 'keyless' ? s.issuer : null, hint: s.kind === 'key' ? s.hint : null } : null,
+    files,
+    formats: [...new Set(files.map((f) => f.format).filter((f): f is string => f !== null))].sort(),
+  };
+}
