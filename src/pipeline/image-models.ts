@@ -84,7 +84,11 @@ interface Candidate {
 
 async function storeCandidates(store: ModelStore, m: SbomModel, trust: VerifyOptions, notes: string[]): Promise<Candidate[]> {
   const digest = folderDigest(m);
-  const q = m.source ? await store.findBySource(m.source, m.commit) : digest ? await store.findBySubject(digest) : { entries: [], problems: [] };
+  let q = m.source ? await store.findBySource(m.source, m.commit) : digest ? await store.findBySubject(digest) : { entries: [], problems: [] };
+  // No attestation of this commit: compare with the source's other attested revisions, so a changed upstream model
+  // is reported file by file (changed, missing, extra) instead of only as unattested.
+  if (q.entries.length === 0 && m.source && m.commit) q = await store.findBySource(m.source);
+  if (q.entries.length === 0 && m.source && digest) q = await store.findBySubject(digest);
   const out: Candidate[] = [];
   for (const entry of [...q.entries].reverse()) {
     try {

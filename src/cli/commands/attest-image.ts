@@ -1,10 +1,8 @@
 // `mlbuild attest image TARGET`: the image's SBOM in a signed in-toto statement, stored, and with --push attached
 // to the image manifest as an OCI referrer (this covers what a separate `attach` command would do).
 import { fail, writeFileAtomic } from '../../core/index.js';
-import { attestImage } from '../../pipeline/image-attest.js';
-import { openModelStore } from '../../pipeline/model-store.js';
 import { bool, str, type Command } from '../command.js';
-import { REGISTRY_OPTIONS, registryOptions, signerFrom } from './image-flags.js';
+import { REGISTRY_OPTIONS, registryOptions } from './image-flags.js';
 import { KEY_PASSWORD_ENV } from './keys.js';
 
 /** The attest image command. */
@@ -31,6 +29,7 @@ A daemon image is bound to the registry manifest of its RepoDigest (or tag) only
 manifest's config digest is the scanned image ID; an image that was never pushed is attested by image ID in the
 local store only, and --push refuses it. The referrer layout is the one cosign v3 and GitHub attestations use.`,
   async run(args, out) {
+    const [{ attestImage }, { openModelStore }, { signerFrom }] = await Promise.all([import('../../pipeline/image-attest.js'), import('../../pipeline/model-store.js'), import('./image-trust.js')]);
     const target = args.positionals[0];
     if (!target || args.positionals.length > 1) fail('USAGE', 'attest image: expected exactly one TARGET');
     const files = str(args, 'files');

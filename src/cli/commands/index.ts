@@ -8,9 +8,11 @@ import { verifyModelCommand } from './verify-model.js';
 import { attestImageCommand } from './attest-image.js';
 import { verifyImageCommand } from './verify-image.js';
 import { pullCommand } from './pull.js';
+import { buildCommand } from './build.js';
 
 /** The commands of the mlbuild binary. */
 export const commands: Command[] = [
+  buildCommand,
   sbomCommand,
   attestModelCommand,
   attestListCommand,

@@ -1,9 +1,7 @@
 // `mlbuild pull REF`: verify image, then pull exactly the verified digest (never the tag) and tag it locally as REF.
 import { fail } from '../../core/index.js';
-import { openModelStore } from '../../pipeline/model-store.js';
-import { pullVerified } from '../../pipeline/pull.js';
 import { str, type Command } from '../command.js';
-import { policyFrom, registryOptions, renderVerify, trustFrom, VERIFY_OPTIONS } from './image-flags.js';
+import { registryOptions, renderVerify, VERIFY_OPTIONS } from './image-flags.js';
 
 /** The pull command. */
 export const pullCommand: Command = {
@@ -15,6 +13,7 @@ export const pullCommand: Command = {
 API as REPO@DIGEST with the credentials of the docker config ($DOCKER_CONFIG), and the pulled image ID is checked
 against the verified manifest's config digest. Prints the digest on success.`,
   async run(args, out) {
+    const [{ pullVerified }, { openModelStore }, { policyFrom, trustFrom }] = await Promise.all([import('../../pipeline/pull.js'), import('../../pipeline/model-store.js'), import('./image-trust.js')]);
     const ref = args.positionals[0];
     if (!ref || args.positionals.length > 1) fail('USAGE', 'pull: expected exactly one REF');
     const policy = await policyFrom(args);

@@ -1,10 +1,8 @@
 // `mlbuild verify image REF`: verification before pull, against the registry: referrers → bundles → signature →
 // subject digest → policy; every finding reported, exit 1 when any is fatal.
 import { fail } from '../../core/index.js';
-import { verifyImage } from '../../pipeline/image-verify.js';
-import { openModelStore } from '../../pipeline/model-store.js';
 import { str, type Command } from '../command.js';
-import { policyFrom, registryOptions, renderVerify, trustFrom, VERIFY_OPTIONS } from './image-flags.js';
+import { registryOptions, renderVerify, VERIFY_OPTIONS } from './image-flags.js';
 
 /** The verify image command. */
 export const verifyImageCommand: Command = {
@@ -18,6 +16,7 @@ reported; a statement about another digest is refused. Without --policy only the
 checked; with one, its model, license, format and CEL rules run over the verified SBOM.
 Exit 0 verified; 1 no trusted attestation or a policy finding; 2 bad input; 3 registry unreachable.`,
   async run(args, out) {
+    const [{ verifyImage }, { openModelStore }, { policyFrom, trustFrom }] = await Promise.all([import('../../pipeline/image-verify.js'), import('../../pipeline/model-store.js'), import('./image-trust.js')]);
     const ref = args.positionals[0];
     if (!ref || args.positionals.length > 1) fail('USAGE', 'verify image: expected exactly one REF');
     const policy = await policyFrom(args);

@@ -1,0 +1,100 @@
+// After the build, before any tag: the image's models (every one, wherever it lies) are matched with signed model
+// attestations and checked file by file; the Dockerfile's fetches must have landed; then the policy decides.
+import type { VerifyOptions } from '../attest/index.js';
+import type { InvModel } from '../catalog/index.js';
+import { noEvents, type EventSink } from '../core/index.js';
+import type { ModelFetch } from '../docker/index.js';
+import { openImage } from '../image/open.js';
+import type { MergedTree } from '../image/merge.js';
+import { defaultPolicy, evaluatePolicy, type Policy } from '../policy/index.js';
+import type { Inventory } from '../sbom/inventory.js';
+import type { ImageFinding } from './image-findings.js';
+import { matchModels, type SbomModel } from './image-models.js';
+import type { ModelStore } from './model-store.js';
+import { inventoryOf } from './sbom.js';
+
+/** The outcome of the post-build check. */
+export interface BuildCheck {
+  inventory: Inventory;
+  tree: MergedTree;
+  /** Problems that stop the build from being tagged. */
+  findings: ImageFinding[];
+  /** Problems reported but allowed (e.g. unattested models with --allow-unattested). */
+  warnings: ImageFinding[];
+  notes: string[];
+}
+
+/** Options of the check. */
+export interface BuildCheckOptions {
+  store: ModelStore;
+  trust: VerifyOptions;
+  policy?: Policy;
+  allowUnattested: boolean;
+  fetches: ModelFetch[];
+  cacheDir?: string | false;
+  events?: EventSink;
+}
+
+const strip = (p: string) => p.replace(/^\/+/, '').replace(/\/+$/, '');
+
+function within(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(`${dir}/`);
+}
+
+/** The fetch (from the Dockerfile analysis) that put a model where it is, when its destination is known. */
+function fetchFor(m: InvModel, fetches: ModelFetch[]): ModelFetch | undefined {
+  return fetches.find((f) => f.dest && (within(m.path, strip(f.dest)) || within(strip(f.dest), m.path)));
+}
+
+function sbomModel(m: InvModel, fetch: ModelFetch | undefined): SbomModel {
+  const rel = (p: string) => (p === m.path ? p.slice(p.lastIndexOf('/') + 1) : p.slice(m.path.length + 1));
+  return {
+    name: m.name,
+    path: m.path,
+    source: m.source?.url ?? fetch?.source,
+    commit: m.source?.commit ?? (fetch?.revision && /^[a-f0-9]{40}$/.test(fetch.revision) ? fetch.revision : undefined),
+    license: m.licenses[0] ?? null,
+    files: m.files.map((f) => ({ path: rel(f.path), digest: f.sha256 ?? '', size: f.size })),
+  };
+}
+
+/** Checks a built image (by ID) against the attestation store and the policy. */
+export async function checkBuiltImage(imageId: string, opts: BuildCheckOptions): Promise<BuildCheck> {
+  const events = opts.events ?? noEvents;
+  const image = await openImage(`docker:${imageId}`);
+  try {
+    events({ type: 'step', name: 'scanning the image', detail: imageId.slice(0, 19) });
+    const { inventory, tree } = await inventoryOf(image, { cacheDir: opts.cacheDir, events });
+    const models = inventory.catalog.models;
+    const notes: string[] = [];
+    const found: ImageFinding[] = [];
+    const matched = await matchModels(models.map((m) => sbomModel(m, fetchFor(m, opts.fetches))), [], { store: opts.store, trust: opts.trust, notes, findings: found });
+    matched.forEach((r, i) => {
+      const a = r.attestation;
+      if (!a) return;
+      const s = a.signer;
+      models[i].attestation = {
+        subjectDigest: a.subjectDigest,
+        bundleDigest: /([a-f0-9]{64})\.sigstore\.json/.exec(a.origin)?.[1]?.replace(/^/, 'sha256:'),
+        source: r.policy.source ?? undefined,
+        commit: r.policy.commit ?? undefined,
+        signer: s.kind === 'key' ? `key:${s.hint}` : `keyless:${s.identity} (${s.issuer})`,
+      };
+    });
+    for (const f of opts.fetches) {
+      if (!f.dest || models.some((m) => within(m.path, strip(f.dest as string)) || within(strip(f.dest as string), m.path))) continue;
+      found.push({ kind: 'missing', fatal: true, model: f.source, path: f.dest, message: `line ${f.line} fetched ${f.source} to ${f.dest}, but the image holds no model there` });
+    }
+    const policy = opts.policy ?? { ...defaultPolicy(), file: '(build default)' };
+    const effective = opts.allowUnattested ? { ...policy, models: { ...policy.models, requireAttestation: false } } : policy;
+    const policyFindings = evaluatePolicy(effective, { models: matched.map((m) => m.policy) });
+    found.push(...policyFindings.map((f) => ({ ...f, fatal: true })));
+    const warnings: ImageFinding[] = [];
+    if (opts.allowUnattested) {
+      for (const m of matched) if (!m.attestation) warnings.push({ kind: 'unsigned', fatal: false, model: m.sbom.name, message: `${m.sbom.name} (/${m.sbom.path}) has no attestation (allowed by --allow-unattested)` });
+    }
+    return { inventory, tree, findings: found.filter((f) => f.fatal), warnings, notes };
+  } finally {
+    await image.close();
+  }
+}

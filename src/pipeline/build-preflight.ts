@@ -1,0 +1,78 @@
+// Before the build: every model a Dockerfile step fetches must have an attestation in the store, else the build
+// does not start; each finding names the step and the exact `mlbuild attest model` command to run.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { comparePathComponents, DEFAULT_IGNORE_PATHS, isIgnoredPath, omsSubjectDigest } from '../attest/index.js';
+import { isMlbuildError } from '../core/index.js';
+import { findModelFetches, parseDockerfile, type ModelFetch } from '../docker/index.js';
+import { scanModel } from '../model/index.js';
+import type { Finding } from '../policy/index.js';
+import { contextHoldsModel, dockerfilePath } from './build-context.js';
+import type { ModelStore } from './model-store.js';
+
+/** What the analysis found: the fetches (with their attestation lookups) and findings for unattested ones. */
+export interface Preflight {
+  analysed: boolean;
+  /** Why the Dockerfile was not analysed (remote context, stdin, unparsable: docker reports its own errors). */
+  skipped?: string;
+  fetches: Array<ModelFetch & { attested: boolean }>;
+  findings: Finding[];
+}
+
+function attestCommand(f: ModelFetch, contextDir: string, keyHint: string): string {
+  const src = f.kind === 'copy' ? `dir:${join(contextDir, f.source)}` : `git:${f.source}${f.revision ? `@${f.revision}` : ''}`;
+  const include = f.files?.length ? f.files.map((x) => ` --include ${x}`).join('') : '';
+  return `mlbuild attest model ${src}${include} ${keyHint}`.trim();
+}
+
+async function copyDigest(contextDir: string, rel: string): Promise<string | undefined> {
+  const root = join(contextDir, rel);
+  const isFile = statSync(root).isFile();
+  const scan = await scanModel(isFile ? join(root, '..') : root, isFile ? { only: [rel.split('/').pop() as string] } : {});
+  const files = scan.files.filter((x) => !isIgnoredPath(x.path, DEFAULT_IGNORE_PATHS)).sort((a, b) => comparePathComponents(a.path, b.path));
+  return files.length > 0 ? omsSubjectDigest(files) : undefined;
+}
+
+/** Analyses the Dockerfile of a local context and looks each model fetch up in the store. */
+export async function preflight(opts: { context: string; file?: string; target?: string; buildArgs: Record<string, string>; store: ModelStore; keyHint: string }): Promise<Preflight> {
+  const out: Preflight = { analysed: false, fetches: [], findings: [] };
+  if (opts.context === '-' || /^[a-z]+:\/\//.test(opts.context) || opts.context.startsWith('git@') || !existsSync(opts.context)) {
+    out.skipped = 'the build context is not a local folder';
+    return out;
+  }
+  const path = dockerfilePath(opts.context, opts.file);
+  if (path === '-' || !existsSync(path)) {
+    out.skipped = `no Dockerfile to analyse at ${path}`;
+    return out;
+  }
+  let fetches: ModelFetch[];
+  try {
+    const df = parseDockerfile(readFileSync(path, 'utf8'), path);
+    const targetStage = opts.target ? df.stages.find((s) => s.name === opts.target)?.index : undefined;
+    fetches = findModelFetches(df, { buildArgs: opts.buildArgs, targetStage, isModelPath: (p) => contextHoldsModel(opts.context, p) });
+  } catch (err) {
+    if (!isMlbuildError(err, 'BAD_DOCKERFILE')) throw err;
+    out.skipped = `${err.message} (left to docker to report)`;
+    return out;
+  }
+  out.analysed = true;
+  for (const f of fetches) {
+    // A downloaded file (wget/curl/ADD URL) is attested as a file: it is matched by content after the build.
+    if (f.kind === 'url') {
+      out.fetches.push({ ...f, attested: false });
+      continue;
+    }
+    const digest = f.kind === 'copy' ? await copyDigest(opts.context, f.source) : undefined;
+    const q = f.kind === 'copy' ? (digest ? await opts.store.findBySubject(digest) : undefined) : await opts.store.findBySource(f.source, f.revision);
+    const attested = (q?.entries.length ?? 0) > 0;
+    out.fetches.push({ ...f, attested });
+    if (!attested) {
+      out.findings.push({
+        kind: 'unsigned',
+        model: f.source,
+        message: `line ${f.line} \`${f.instruction.slice(0, 120)}\` fetches ${f.source}${f.revision ? `@${f.revision}` : ''}, which has no attestation in ${opts.store.location}; run: ${attestCommand(f, opts.context, opts.keyHint)}`,
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,143 @@
+// `mlbuild build`: preflight (attested model fetches) → docker build, untagged → image check → tag, sign, push.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Signer, VerifyOptions } from '../attest/index.js';
+import { noEvents, type EventSink } from '../core/index.js';
+import { DockerEngine, runDocker, type BuildArgs } from '../docker/index.js';
+import type { Finding, Policy } from '../policy/index.js';
+import type { RegistryClientOptions } from '../registry/index.js';
+import type { FilesMode } from '../sbom/inventory.js';
+import { checkBuiltImage } from './build-check.js';
+import { preflight } from './build-preflight.js';
+import { publishBuild, type Published } from './build-publish.js';
+import type { ImageFinding } from './image-findings.js';
+import type { ModelStore } from './model-store.js';
+
+/** Everything the build workflow needs besides the command line. */
+export interface BuildContext {
+  store: ModelStore;
+  signer?: Signer;
+  /** Who may have signed model attestations. */
+  trust: VerifyOptions;
+  policy?: Policy;
+  allowUnattested: boolean;
+  push: boolean;
+  sbomOut?: string;
+  files: FilesMode;
+  keyHint: string;
+  registry?: RegistryClientOptions;
+  cacheDir?: string | false;
+  events?: EventSink;
+}
+
+/** How a build ended. */
+export interface BuildReport {
+  status: 'ok' | 'unattested' | 'build-failed' | 'check-failed' | 'interrupted';
+  /** docker build's exit code (when it ran). */
+  dockerCode?: number;
+  imageId?: string;
+  analysed: boolean;
+  skipped?: string;
+  fetches: Array<{ line: number; source: string; revision?: string; dest?: string; attested: boolean }>;
+  findings: Array<Finding | ImageFinding>;
+  warnings: Array<Finding | ImageFinding>;
+  models: Array<{ name: string; path: string; attested: boolean; attestation?: string }>;
+  published?: Omit<Published, 'sbom'>;
+}
+
+/** Removes an image that failed its check unless something else (an older tag) holds it. */
+async function discard(engine: DockerEngine, imageId: string, existed: boolean): Promise<void> {
+  if (existed) return;
+  try {
+    const info = await engine.inspectImage(imageId);
+    if ((info.RepoTags ?? []).length === 0) await engine.removeImage(imageId);
+  } catch {
+    // best effort: an untagged image is harmless
+  }
+}
+
+/** Runs the whole build; never tags or pushes an image whose check failed. */
+export async function runBuild(args: BuildArgs, ctx: BuildContext): Promise<BuildReport> {
+  const events = ctx.events ?? noEvents;
+  const pre = await preflight({ context: args.context, file: args.docker.file, target: args.docker.target, buildArgs: args.docker.buildArgs, store: ctx.store, keyHint: ctx.keyHint });
+  const report: BuildReport = {
+    status: 'ok',
+    analysed: pre.analysed,
+    skipped: pre.skipped,
+    fetches: pre.fetches.map((f) => ({ line: f.line, source: f.source, revision: f.revision, dest: f.dest, attested: f.attested })),
+    findings: [],
+    warnings: [],
+    models: [],
+  };
+  if (pre.findings.length > 0) {
+    if (!ctx.allowUnattested) {
+      report.status = 'unattested';
+      report.findings = pre.findings;
+      return report;
+    }
+    report.warnings.push(...pre.findings);
+  }
+  const engine = new DockerEngine();
+  await engine.ping();
+  const tmp = await mkdtemp(join(tmpdir(), 'mlbuild-build-'));
+  let imageId: string | undefined;
+  let existed = false;
+  // Ctrl-C after docker finished (during the check): remove temp files and the untagged image, then exit.
+  const onSignal = () => {
+    void (async () => {
+      await rm(tmp, { recursive: true, force: true });
+      if (imageId) await discard(engine, imageId, existed);
+      process.exit(130);
+    })();
+  };
+  try {
+    const iid = join(tmp, 'iid');
+    events({ type: 'step', name: 'building', detail: args.context });
+    const run = await runDocker(['build', ...args.dockerFlags, '--iidfile', iid, args.context], { stdio: 'inherit' });
+    report.dockerCode = run.code;
+    if (run.interrupted) {
+      report.status = 'interrupted';
+      return report;
+    }
+    if (run.code !== 0) {
+      report.status = 'build-failed';
+      return report;
+    }
+    imageId = (await readFile(iid, 'utf8')).trim();
+    report.imageId = imageId;
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    existed = ((await engine.inspectImage(imageId)).RepoTags ?? []).length > 0;
+    const check = await checkBuiltImage(imageId, { store: ctx.store, trust: ctx.trust, policy: ctx.policy, allowUnattested: ctx.allowUnattested, fetches: pre.fetches, cacheDir: ctx.cacheDir, events });
+    report.models = check.inventory.catalog.models.map((m) => ({ name: m.name, path: `/${m.path}`, attested: Boolean(m.attestation), attestation: m.attestation?.bundleDigest ?? m.attestation?.subjectDigest }));
+    report.warnings.push(...check.warnings);
+    if (check.findings.length > 0) {
+      report.status = 'check-failed';
+      report.findings = check.findings;
+      await discard(engine, imageId, existed);
+      return report;
+    }
+    const published = await publishBuild({
+      imageId,
+      tags: args.tags,
+      inventory: check.inventory,
+      files: ctx.files,
+      signer: ctx.signer,
+      store: ctx.store,
+      push: ctx.push,
+      sbomOut: ctx.sbomOut,
+      quiet: args.docker.quiet,
+      registry: ctx.registry,
+      events,
+    });
+    if (args.iidfile) await writeFile(args.iidfile, imageId);
+    const { sbom: _sbom, ...rest } = published;
+    report.published = rest;
+    return report;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
