@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'examples/**', 'templates/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'templates/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -11,6 +11,6 @@ export default tseslint.config(
       'no-console': ['error'],
     },
   },
-  { files: ['src/cli/**', 'bench/**', 'test/**'], rules: { 'no-console': 'off' } },
+  { files: ['src/cli/**', 'bench/**', 'test/**', 'examples/**'], rules: { 'no-console': 'off' } },
   { files: ['**/*.mjs', 'bin/**'], languageOptions: { globals: { process: 'readonly', Buffer: 'readonly', console: 'readonly' } } },
 );

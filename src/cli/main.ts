@@ -37,6 +37,7 @@ export async function main(rawArgv: string[]): Promise<number> {
   if (lead.length > 0 && argv.length > 0) argv = [...argv.slice(0, commandWords(argv)), ...lead, ...argv.slice(commandWords(argv))];
   const out = new Output();
   out.verbose = argv.includes('-v') || argv.includes('--verbose');
+  out.json = argv.includes('--json');
   try {
     if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
       process.stdout.write(topHelp());
@@ -69,6 +70,7 @@ export async function main(rawArgv: string[]): Promise<number> {
     out.done();
     if (isMlbuildError(err)) {
       out.error(`${err.message}${err.hint ? ` (${err.hint})` : ''}`);
+      if (out.json) out.resultJson({ ok: false, error: { code: err.code, exitCode: err.exitCode, message: err.message, hint: err.hint } });
       if (out.verbose && err.cause) out.error(`cause: ${String((err.cause as Error)?.stack ?? err.cause)}`);
       return err.exitCode;
     }
