@@ -18,6 +18,7 @@ import { formatOfPath, type PolicyModel } from '../policy/index.js';
 import type { ImageFinding } from './image-findings.js';
 import type { TrustedStatement } from './image-referrers.js';
 import type { ModelStore } from './model-store.js';
+import { policySigner } from './model-policy-input.js';
 
 /** A model component of the SBOM: its name, folder, source facts, license and files (relative to the folder). */
 export interface SbomModel {
@@ -158,7 +159,7 @@ function toPolicyModel(m: SbomModel, found?: Candidate): PolicyModel {
     card: facts.card ?? {},
     subjectDigest: found?.model.subjectDigest ?? null,
     attested: found !== undefined,
-    signer: s ? { kind: s.kind, identity: s.kind === 'keyless' ? s.identity : null, issuer: s.kind === 'keyless' ? s.issuer : null, hint: s.kind === 'key' ? s.hint : null } : null,
+    signer: policySigner(s),
     files,
     formats: [...new Set(files.map((f) => f.format).filter((f): f is string => f !== null))].sort(),
   };

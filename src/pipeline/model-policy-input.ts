@@ -5,6 +5,11 @@ import { formatOfPath } from '../policy/formats.js';
 import type { PolicyModel } from '../policy/types.js';
 import type { ModelScan } from '../model/index.js';
 
+/** The signer as policies see it (`model.signer` in CEL). */
+export function policySigner(s: VerifiedSigner | undefined): PolicyModel['signer'] {
+  return s ? { kind: s.kind, identity: s.kind === 'keyless' ? s.identity : null, issuer: s.kind === 'keyless' ? s.issuer : null, hint: s.kind === 'key' ? s.hint : null } : null;
+}
+
 /** Builds the `model` a policy evaluates; without an attestation only the scanned files are known. */
 export function policyModel(name: string, scan: ModelScan, attested?: { model: ModelStatement; signer: VerifiedSigner }): PolicyModel {
   const sizes = new Map(scan.files.map((f) => [f.path, f.size]));
@@ -23,7 +28,7 @@ export function policyModel(name: string, scan: ModelScan, attested?: { model: M
     card: facts.card ?? {},
     subjectDigest: attested?.model.subjectDigest ?? null,
     attested: attested !== undefined,
-    signer: s ? { kind: s.kind, identity: s.kind === 'keyless' ? s.identity : null, issuer: s.kind === 'keyless' ? s.issuer : null, hint: s.kind === 'key' ? s.hint : null } : null,
+    signer: policySigner(s),
     files,
     formats: [...new Set(files.map((f) => f.format).filter((f): f is string => f !== null))].sort(),
   };

@@ -1,10 +1,7 @@
 // `mlbuild verify model SOURCE`: check a model folder against its signed attestation and a policy; all findings at once.
-import { readFile } from 'node:fs/promises';
-import type { VerifyOptions } from '../../attest/index.js';
-import { describeError, fail } from '../../core/index.js';
+import { fail } from '../../core/index.js';
 import type { ModelVerifyReport } from '../../pipeline/model-verify.js';
-import type { Policy } from '../../policy/index.js';
-import { str, strs, type Command, type Parsed } from '../command.js';
+import { str, type Command } from '../command.js';
 import type { Output } from '../output.js';
 
 /** The verify model command. */
@@ -29,7 +26,8 @@ Exit 0 when everything matches; 1 on any finding; 2 on bad input (bad flag, poli
     const [{ verifyModel }, { openModelStore }] = await Promise.all([import('../../pipeline/model-verify.js'), import('../../pipeline/model-store.js')]);
     const policyFile = str(args, 'policy');
     const policy = policyFile ? await (await import('../../policy/load.js')).loadPolicy(policyFile) : undefined;
-    const trust = await trustFrom(args, policy);
+    const { trustFrom } = await import('./image-trust.js');
+    const trust = await trustFrom(args, policy, 'verify model');
     const attestationFile = str(args, 'attestation');
     const report = await verifyModel(source, {
       trust,
@@ -45,26 +43,6 @@ Exit 0 when everything matches; 1 on any finding; 2 on bad input (bad flag, poli
   },
 };
 
-async function trustFrom(args: Parsed, policy?: Policy): Promise<VerifyOptions> {
-  const { loadPublicKey } = await import('../../attest/keys.js');
-  const keys = await Promise.all(strs(args, 'key').map(async (k) => (await loadPublicKey(k)).pem));
-  const keyless = [];
-  for (const s of policy?.signers ?? []) {
-    if (s.kind === 'key') keys.push(s.pem);
-    else keyless.push(s.identity);
-  }
-  if (keys.length === 0 && keyless.length === 0) fail('USAGE', 'verify model: no trusted signers: give --key PUB or a --policy with signers');
-  const rootFile = str(args, 'trusted-root');
-  let trustedRoot = policy?.trustedRoot;
-  if (rootFile) {
-    try {
-      trustedRoot = JSON.parse(await readFile(rootFile, 'utf8'));
-    } catch (e) {
-      fail('USAGE', `--trusted-root ${rootFile}: ${describeError(e)}`, { cause: e });
-    }
-  }
-  return { keys, keyless, trustedRoot };
-}
 
 function render(r: ModelVerifyReport, out: Output): void {
   if (out.json) {
