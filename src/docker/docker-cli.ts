@@ -20,8 +20,9 @@ export interface DockerRun {
 
 /** Options of a docker CLI run. */
 export interface DockerRunOptions {
-  /** 'inherit' streams docker's output as it comes (builds); 'pipe' captures it. */
-  stdio?: 'inherit' | 'pipe';
+  /** 'inherit' streams docker's output as it comes (builds); 'stderr' streams both of docker's streams to our stderr
+   * (keeps stdout for a --json report); 'pipe' captures it. */
+  stdio?: 'inherit' | 'stderr' | 'pipe';
   env?: NodeJS.ProcessEnv;
   binary?: string;
 }
@@ -30,7 +31,7 @@ export interface DockerRunOptions {
 export function runDocker(args: string[], opts: DockerRunOptions = {}): Promise<DockerRun> {
   const bin = opts.binary ?? dockerBinary();
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: opts.stdio === 'inherit' ? ['inherit', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
+    const child = spawn(bin, args, { stdio: opts.stdio === 'inherit' ? ['inherit', 'inherit', 'inherit'] : opts.stdio === 'stderr' ? ['inherit', 2, 'inherit'] : ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
     let interrupted: NodeJS.Signals | undefined;
     const forward = (sig: NodeJS.Signals) => {
       interrupted = sig;

@@ -36,11 +36,15 @@ export interface ScanOptions {
 }
 
 const WH = '.wh.';
+const SLOW_PATH = /(^|\/)\.\.?(\/|$)|\/\/|^\//;
 const OPAQUE = '.wh..wh..opq';
 
 /** Normalizes a tar entry name to a relative image path; returns a reason string for hostile names. */
 export function normalizeEntryPath(raw: string): { path: string } | { hostile: string } {
   if (raw.startsWith('/')) return { hostile: 'absolute path in layer' };
+  // Fast path for the common "./a/b" or "a/b/" names without dot segments or doubled slashes.
+  const body = raw.startsWith('./') ? raw.slice(2) : raw;
+  if (!SLOW_PATH.test(body)) return { path: body.endsWith('/') ? body.slice(0, -1) : body };
   const parts: string[] = [];
   for (const part of raw.split('/')) {
     if (part === '' || part === '.') continue;

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { comparePathComponents, DEFAULT_IGNORE_PATHS, isIgnoredPath, omsSubjectDigest } from '../attest/index.js';
-import { isMlbuildError } from '../core/index.js';
+import { fail, isMlbuildError } from '../core/index.js';
 import { findModelFetches, parseDockerfile, type ModelFetch } from '../docker/index.js';
 import { scanModel } from '../model/index.js';
 import type { Finding } from '../policy/index.js';
@@ -31,6 +31,18 @@ async function copyDigest(contextDir: string, rel: string): Promise<string | und
   const scan = await scanModel(isFile ? join(root, '..') : root, isFile ? { only: [rel.split('/').pop() as string] } : {});
   const files = scan.files.filter((x) => !isIgnoredPath(x.path, DEFAULT_IGNORE_PATHS)).sort((a, b) => comparePathComponents(a.path, b.path));
   return files.length > 0 ? omsSubjectDigest(files) : undefined;
+}
+
+/** Looks a fetched source up by URL; a URL that cannot be parsed is an input error naming the step. */
+async function lookup(store: ModelStore, f: ModelFetch) {
+  try {
+    return await store.findBySource(f.source, f.revision);
+  } catch (err) {
+    if (isMlbuildError(err, 'USAGE') || isMlbuildError(err, 'BAD_TARGET')) {
+      fail('BAD_DOCKERFILE', `line ${f.line} \`${f.instruction.slice(0, 120)}\`: cannot parse the model source ${JSON.stringify(f.source)}: ${err.message}`);
+    }
+    throw err;
+  }
 }
 
 /** Analyses the Dockerfile of a local context and looks each model fetch up in the store. */
@@ -63,7 +75,7 @@ export async function preflight(opts: { context: string; file?: string; target?:
       continue;
     }
     const digest = f.kind === 'copy' ? await copyDigest(opts.context, f.source) : undefined;
-    const q = f.kind === 'copy' ? (digest ? await opts.store.findBySubject(digest) : undefined) : await opts.store.findBySource(f.source, f.revision);
+    const q = f.kind === 'copy' ? (digest ? await opts.store.findBySubject(digest) : undefined) : await lookup(opts.store, f);
     const attested = (q?.entries.length ?? 0) > 0;
     out.fetches.push({ ...f, attested });
     if (!attested) {

@@ -41,6 +41,8 @@ export interface PublishBuildOptions {
   sbomOut?: string;
   quiet: boolean;
   registry?: RegistryClientOptions;
+  /** Where docker push's output goes when not quiet (see BuildContext.dockerOutput). */
+  dockerOutput?: 'inherit' | 'stderr';
   events?: EventSink;
 }
 
@@ -81,7 +83,7 @@ export async function publishBuild(opts: PublishBuildOptions): Promise<Published
   const client = new RegistryClient({ ...opts.registry, events });
   const byRepo = new Map<string, string[]>();
   for (const t of opts.tags) {
-    const r = await runDocker(['push', ...(opts.quiet ? ['--quiet'] : []), t], { stdio: opts.quiet ? 'pipe' : 'inherit' });
+    const r = await runDocker(['push', ...(opts.quiet ? ['--quiet'] : []), t], { stdio: opts.quiet ? 'pipe' : (opts.dockerOutput ?? 'inherit') });
     if (r.interrupted) fail('INTERRUPTED', `interrupted while pushing ${t}`);
     if (r.code !== 0) fail('REGISTRY_ERROR', `docker push ${t} failed (exit ${r.code})${r.stderr ? `: ${r.stderr.trim().split('\n').pop()}` : ''}`);
     const repo = parseReference(t).repository;

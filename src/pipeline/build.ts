@@ -28,6 +28,8 @@ export interface BuildContext {
   keyHint: string;
   registry?: RegistryClientOptions;
   cacheDir?: string | false;
+  /** Where docker's own output goes: 'stderr' keeps stdout clean for the --json report (default 'inherit'). */
+  dockerOutput?: 'inherit' | 'stderr';
   events?: EventSink;
 }
 
@@ -94,7 +96,7 @@ export async function runBuild(args: BuildArgs, ctx: BuildContext): Promise<Buil
   try {
     const iid = join(tmp, 'iid');
     events({ type: 'step', name: 'building', detail: args.context });
-    const run = await runDocker(['build', ...args.dockerFlags, '--iidfile', iid, args.context], { stdio: 'inherit' });
+    const run = await runDocker(['build', ...args.dockerFlags, '--iidfile', iid, args.context], { stdio: ctx.dockerOutput ?? 'inherit' });
     report.dockerCode = run.code;
     if (run.interrupted) {
       report.status = 'interrupted';
@@ -129,6 +131,7 @@ export async function runBuild(args: BuildArgs, ctx: BuildContext): Promise<Buil
       sbomOut: ctx.sbomOut,
       quiet: args.docker.quiet,
       registry: ctx.registry,
+      dockerOutput: ctx.dockerOutput,
       events,
     });
     if (args.iidfile) await writeFile(args.iidfile, imageId);

@@ -45,6 +45,7 @@ export async function prepareBuild(parsed: BuildArgs, out: Output): Promise<Buil
     files: 'all',
     keyHint: keyFile ? `--key ${keyFile}` : own.keyless ? '--keyless' : '--key KEY',
     registry: { insecure: (own['insecure-registry'] as string[] | undefined) ?? [], events: out.event },
+    dockerOutput: out.json ? 'stderr' : 'inherit',
     events: out.event,
   };
 }
