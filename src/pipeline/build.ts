@@ -106,7 +106,8 @@ export async function runBuild(args: BuildArgs, ctx: BuildContext): Promise<Buil
       report.status = 'build-failed';
       return report;
     }
-    imageId = (await readFile(iid, 'utf8')).trim();
+    const iidText = await readFile(iid, 'utf8');
+    imageId = iidText.trim();
     report.imageId = imageId;
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
@@ -134,7 +135,8 @@ export async function runBuild(args: BuildArgs, ctx: BuildContext): Promise<Buil
       dockerOutput: ctx.dockerOutput,
       events,
     });
-    if (args.iidfile) await writeFile(args.iidfile, imageId);
+    // docker's own bytes (the classic builder ends the ID with a newline, BuildKit does not).
+    if (args.iidfile) await writeFile(args.iidfile, iidText);
     const { sbom: _sbom, ...rest } = published;
     report.published = rest;
     return report;
