@@ -30,7 +30,7 @@ export interface BuildCheckOptions {
   trust: VerifyOptions;
   policy?: Policy;
   allowUnattested: boolean;
-  fetches: ModelFetch[];
+  fetches: Array<ModelFetch & { subjectDigest?: string }>;
   cacheDir?: string | false;
   events?: EventSink;
 }
@@ -42,16 +42,18 @@ function within(path: string, dir: string): boolean {
 }
 
 /** The fetch (from the Dockerfile analysis) that put a model where it is, when its destination is known. */
-function fetchFor(m: InvModel, fetches: ModelFetch[]): ModelFetch | undefined {
+function fetchFor(m: InvModel, fetches: BuildCheckOptions['fetches']): BuildCheckOptions['fetches'][number] | undefined {
   return fetches.find((f) => f.dest && (within(m.path, strip(f.dest)) || within(strip(f.dest), m.path)));
 }
 
-function sbomModel(m: InvModel, fetch: ModelFetch | undefined): SbomModel {
+function sbomModel(m: InvModel, fetch: BuildCheckOptions['fetches'][number] | undefined): SbomModel {
   const rel = (p: string) => (p === m.path ? p.slice(p.lastIndexOf('/') + 1) : p.slice(m.path.length + 1));
   return {
     name: m.name,
     path: m.path,
-    source: m.source?.url ?? fetch?.source,
+    // A COPY's source is a context path, not a URL: its attestation is found by the digest checked before the build.
+    source: m.source?.url ?? (fetch && fetch.kind !== 'copy' ? fetch.source : undefined),
+    attestedDigest: fetch?.kind === 'copy' ? fetch.subjectDigest : undefined,
     commit: m.source?.commit ?? (fetch?.revision && /^[a-f0-9]{40}$/.test(fetch.revision) ? fetch.revision : undefined),
     license: m.licenses[0] ?? null,
     files: m.files.map((f) => ({ path: rel(f.path), digest: f.sha256 ?? '', size: f.size })),

@@ -15,7 +15,8 @@ export interface Preflight {
   analysed: boolean;
   /** Why the Dockerfile was not analysed (remote context, stdin, unparsable: docker reports its own errors). */
   skipped?: string;
-  fetches: Array<ModelFetch & { attested: boolean }>;
+  /** Each fetch, whether the store has it, and for a COPY the content digest the attestation must have. */
+  fetches: Array<ModelFetch & { attested: boolean; subjectDigest?: string }>;
   findings: Finding[];
 }
 
@@ -77,7 +78,7 @@ export async function preflight(opts: { context: string; file?: string; target?:
     const digest = f.kind === 'copy' ? await copyDigest(opts.context, f.source) : undefined;
     const q = f.kind === 'copy' ? (digest ? await opts.store.findBySubject(digest) : undefined) : await lookup(opts.store, f);
     const attested = (q?.entries.length ?? 0) > 0;
-    out.fetches.push({ ...f, attested });
+    out.fetches.push({ ...f, attested, subjectDigest: digest });
     if (!attested) {
       out.findings.push({
         kind: 'unsigned',

@@ -28,6 +28,8 @@ export interface SbomModel {
   commit?: string;
   license: string | null;
   files: { path: string; digest: string; size: number }[];
+  /** The subject digest an attestation of this model is known to have (a COPYed folder checked before the build). */
+  attestedDigest?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -90,6 +92,7 @@ async function storeCandidates(store: ModelStore, m: SbomModel, trust: VerifyOpt
   // is reported file by file (changed, missing, extra) instead of only as unattested.
   if (q.entries.length === 0 && m.source && m.commit) q = await store.findBySource(m.source);
   if (q.entries.length === 0 && m.source && digest) q = await store.findBySubject(digest);
+  if (q.entries.length === 0 && m.attestedDigest) q = await store.findBySubject(m.attestedDigest);
   const out: Candidate[] = [];
   for (const entry of [...q.entries].reverse()) {
     try {

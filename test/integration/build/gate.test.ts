@@ -194,6 +194,8 @@ describe('models copied from the build context', () => {
     expect(rep.status).toBe('check-failed');
     expect(rep.findings.length).toBeGreaterThan(0);
     expect(rep.findings.every((f) => f.model === 'local')).toBe(true);
+    // The report names the file the later step changed, compared with the attestation found before the build.
+    expect(rep.findings).toContainEqual(expect.objectContaining({ kind: 'model-mismatch', path: 'model.safetensors' }));
     expect(rep.models).toEqual([expect.objectContaining({ path: '/models/local', attested: false })]);
     expect(await hasImage(bad)).toBe(false);
   });
