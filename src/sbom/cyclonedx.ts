@@ -32,28 +32,29 @@ function layerProps(layers: InventoryLayer[], index: number): Props {
   return l ? [['mlbuild:layer:index', index], ['mlbuild:layer:diffID', l.diffID], ['mlbuild:layer:createdBy', l.createdBy]] : [];
 }
 
-/** Drops undefined fields so the JSON stays minimal and stable. */
+/** Drops undefined fields so the JSON stays minimal and stable (used for the few top-level objects). */
 function compact(o: Json): Json {
-  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
-  return o;
+  const out: Json = {};
+  for (const k of Object.keys(o)) if (o[k] !== undefined) out[k] = o[k];
+  return out;
 }
 
+/** One component, its fields in CycloneDX's usual order, absent fields omitted (no `delete`: it deoptimizes). */
 function component(type: string, ref: string, name: string, extra: Json, properties: Props, children?: Json[]): Json {
+  const c: Json = { type, 'bom-ref': ref };
+  if (extra.supplier !== undefined) c.supplier = extra.supplier;
+  c.name = name;
+  if (extra.version !== undefined) c.version = extra.version;
+  if (extra.description !== undefined) c.description = extra.description;
+  if (extra.sha256 !== undefined) c.hashes = [{ alg: 'SHA-256', content: extra.sha256 }];
   const licenses = extra.licenses as unknown[] | undefined;
-  return compact({
-    type,
-    'bom-ref': ref,
-    supplier: extra.supplier,
-    name,
-    version: extra.version,
-    description: extra.description,
-    hashes: extra.sha256 ? [{ alg: 'SHA-256', content: extra.sha256 }] : undefined,
-    licenses: licenses && licenses.length > 0 ? licenses : undefined,
-    purl: extra.purl,
-    properties: props(properties),
-    components: children && children.length > 0 ? children.sort((a, b) => cmp(a['bom-ref'] as string, b['bom-ref'] as string)) : undefined,
-    modelCard: extra.modelCard,
-  });
+  if (licenses && licenses.length > 0) c.licenses = licenses;
+  if (extra.purl !== undefined) c.purl = extra.purl;
+  const p = props(properties);
+  if (p) c.properties = p;
+  if (children && children.length > 0) c.components = children.sort((a, b) => cmp(a['bom-ref'] as string, b['bom-ref'] as string));
+  if (extra.modelCard !== undefined) c.modelCard = extra.modelCard;
+  return c;
 }
 
 /** A deterministic urn:uuid from the image identity (same image and options → same serial number). */

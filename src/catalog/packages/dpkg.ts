@@ -1,5 +1,6 @@
 // The dpkg cataloger: installed Debian packages from the dpkg database, with layer, purl and DEP-5 licenses.
-import type { Cataloger, CatalogResult, FileView, ViewFile } from '../types.js';
+import type { Cataloger, CatalogResult, FileView, ProbeRule, ViewFile } from '../types.js';
+import { HeadProbe } from '../probe.js';
 import { COPYRIGHT_PATH, copyrightPath, parseDebCopyright } from './deb-copyright.js';
 import { parseDpkgStatus } from './dpkg-status.js';
 import type { DebRecord } from './dpkg-status.js';
@@ -20,8 +21,12 @@ export const dpkgStatusDRule = textRule(
   1 * MiB,
 );
 
-/** Captures Debian copyright files, whose DEP-5 License fields give package licenses. */
-export const debCopyrightRule = textRule('dpkg-copyright', (path) => COPYRIGHT_PATH.test(path), 64 * KiB);
+/** Reads Debian copyright files while the layer streams and keeps only their DEP-5 license names (cached per layer). */
+export const debCopyrightRule: ProbeRule = {
+  name: 'dpkg-copyright',
+  match: (path) => COPYRIGHT_PATH.test(path),
+  create: () => new HeadProbe(64 * KiB, (head) => ({ kind: 'deb-copyright', licenses: parseDebCopyright(head.toString('utf8')) })),
+};
 
 // The layer that installed a package: dpkg rewrites info/<name>[:<arch>].list whenever it (re)installs it.
 function installLayer(view: FileView, rec: DebRecord): number | undefined {
@@ -39,8 +44,8 @@ function licensesOf(view: FileView, name: string, cache: Map<string, string[]>):
   if (file === undefined) return [];
   let names = cache.get(file.path);
   if (names === undefined) {
-    const text = textOf(file);
-    names = text === undefined ? [] : parseDebCopyright(text.text);
+    const facts = file.facts;
+    names = facts?.kind === 'deb-copyright' && Array.isArray(facts.licenses) ? (facts.licenses as string[]) : [];
     cache.set(file.path, names);
   }
   return [...names];
