@@ -31,6 +31,8 @@ export const MLBUILD_BUILD_FLAGS: Record<string, 'value' | 'bool' | 'multi'> = {
   '--json': 'bool',
   '--verbose': 'bool',
   '--docker': 'value',
+  '--host': 'value',
+  '-H': 'value',
 };
 
 /** The parsed command line of `mlbuild build`. */
@@ -67,8 +69,9 @@ export function parseBuildArgs(argv: string[]): BuildArgs {
       else {
         const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
         if (v === undefined) fail('USAGE', `build: ${name} needs a value`);
-        if (own === 'multi') out.own[name.slice(2)] = [...((out.own[name.slice(2)] as string[]) ?? []), v];
-        else out.own[name.slice(2)] = v;
+        const key = name === '-H' ? 'host' : name.slice(2);
+        if (own === 'multi') out.own[key] = [...((out.own[key] as string[]) ?? []), v];
+        else out.own[key] = v;
       }
       continue;
     }

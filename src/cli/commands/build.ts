@@ -29,6 +29,7 @@ mlbuild flags:
   --insecure-registry H   plain HTTP to registry H (loopback always is)
   --json                  the build report as JSON on stdout (docker's own output stays on the terminal)
   --docker BIN            the docker CLI to run (default $MLBUILD_DOCKER, /usr/bin/docker, docker)
+  -H, --host HOST         the engine to use, as docker's --host (default $DOCKER_HOST); Podman's Docker API works
 
 Exit codes: docker's own code when the build fails; 1 when a model is unattested or fails its check (no tag is
 applied, nothing is pushed); 2 usage or input errors; 3 environment errors (no engine, registry unreachable).
@@ -68,6 +69,8 @@ export const buildCommand: Command = {
     out.json = own.json === true;
     out.verbose = own.verbose === true || out.verbose;
     if (own.docker) process.env.MLBUILD_DOCKER = own.docker as string;
+    // -H/--host picks the engine for docker build, docker push and mlbuild's own engine calls alike.
+    if (own.host) process.env.DOCKER_HOST = own.host as string;
     const { prepareBuild } = await import('./build-setup.js');
     const ctx = await prepareBuild(parsed, out);
     const { runBuild } = await import('../../pipeline/build.js');

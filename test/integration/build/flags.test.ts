@@ -205,5 +205,7 @@ describe('usage and environment errors', () => {
     expect(lines(r.stderr)).toHaveLength(1);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(await hasImage(`${repo}:1`)).toBe(false);
+    const h = await mlbuildBuild(['-H', 'unix:///nonexistent.sock', '-t', `${repo}:1`, '--allow-unattested', '--network', 'host', ctx], env);
+    expect(h.code).toBe(3);
   });
 });
