@@ -36,6 +36,9 @@ export class MergedTree implements FileView {
   }
 
   private ensureParents(path: string, layer: number): void {
+    // The direct parent being a directory means every ancestor is one too (the common case: nothing to do).
+    const slash = path.lastIndexOf('/');
+    if (slash === -1 || this.files.get(path.slice(0, slash))?.type === 'dir') return;
     for (let i = path.indexOf('/'); i !== -1; i = path.indexOf('/', i + 1)) {
       const dir = path.slice(0, i);
       const have = this.files.get(dir);

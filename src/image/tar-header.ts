@@ -55,14 +55,16 @@ export function isZeroBlock(block: Buffer): boolean {
 /** True when the header's checksum field matches its bytes (unsigned or the historic signed sum). */
 export function checksumOk(block: Buffer): boolean {
   const want = readNumber(block, 148, 8);
+  // Sum every byte, then count the checksum field itself as eight spaces.
   let unsigned = 0;
-  let signed = 0;
-  for (let i = 0; i < 512; i++) {
-    const b = i >= 148 && i < 156 ? 32 : block[i];
-    unsigned += b;
-    signed += b > 127 ? b - 256 : b;
-  }
-  return want === unsigned || want === signed;
+  for (let i = 0; i < 512; i++) unsigned += block[i];
+  let field = 0;
+  for (let i = 148; i < 156; i++) field += block[i];
+  unsigned += 8 * 32 - field;
+  if (want === unsigned) return true;
+  let signed = 8 * 32;
+  for (let i = 0; i < 512; i++) if (i < 148 || i >= 156) signed += block[i] > 127 ? block[i] - 256 : block[i];
+  return want === signed;
 }
 
 /** Decodes a header block; returns undefined when the checksum is wrong (not a tar header). */
