@@ -97,13 +97,19 @@ describe('mlbuild sbom of a real ML image', () => {
     expect(bom.components.some((c) => c.name === '/opt/cfg/new.txt')).toBe(true);
   });
 
-  it('gives the same components from docker save and from the registry', async () => {
+  it('gives the same components from docker save, the registry and the engine export stream', async () => {
     const archive = join(tmp.path, 'image.tar');
     await saveImage(tag, archive);
     const pushed = await pushImage(tag, `${REGISTRY}/${uniqueRepo('sbom')}:1`);
     const files = (b: Bom) => b.components.filter((c) => c.type !== 'file' || c.name.startsWith('/models')).map((c) => `${c.type} ${c.name} ${c.version ?? ''} ${c.hashes?.[0]?.content ?? ''}`).sort();
-    for (const target of [`docker-archive:${archive}`, `registry:${pushed.ref}`]) {
-      const r = await runCli(['sbom', target, '--no-cache']);
+    const targets: Array<[string, Record<string, string>]> = [
+      [`docker-archive:${archive}`, {}],
+      [`registry:${pushed.ref}`, {}],
+      // The engine's export stream, as used for remote engines: layers matched by diffID while they stream.
+      [`docker:${tag}`, { MLBUILD_DAEMON_READ: 'export' }],
+    ];
+    for (const [target, env] of targets) {
+      const r = await runCli(['sbom', target, '--no-cache'], { env });
       expect(r.code, r.stderr).toBe(0);
       expect(files(JSON.parse(r.stdout))).toEqual(files(bom));
     }

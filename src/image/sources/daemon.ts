@@ -53,7 +53,8 @@ export async function openDaemonImage(ref: string, target: string, engine = new 
   const configBytes = await localConfig(engine, imageId);
   const config = configBytes ? parseJson<ImageConfig>(configBytes, `config of ${ref}`) : await apiConfig(engine, ref, info);
   const diffIDs = info.RootFS.Layers ?? [];
-  const dirs = await overlayDirs(info, diffIDs.length);
+  // MLBUILD_DAEMON_READ=export forces the engine's export stream (what remote engines and Podman always use).
+  const dirs = process.env.MLBUILD_DAEMON_READ === 'export' ? undefined : await overlayDirs(info, diffIDs.length);
   const steps = historySteps(config);
   const notes: string[] = [];
   if (dirs) notes.push('layers read in place from the local engine (overlay2); diffIDs not re-hashed');
