@@ -1,7 +1,6 @@
 // The model card facts that go into an attestation: SPDX license and a summary of the README front matter.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseCard } from '../catalog/ml/card.js';
 import { cardLicenses } from '../catalog/ml/license.js';
 
 /** The README file names looked for at the model root, in order. */
@@ -19,7 +18,8 @@ export interface CardFacts {
 export async function readCardFacts(root: string, present: Set<string>): Promise<CardFacts> {
   const path = CARD_NAMES.find((n) => present.has(n));
   if (!path) return { warnings: [] };
-  const text = await readFile(join(root, path), 'utf8');
+  // The card parser (YAML) loads only here, so that verifying a model does not pay for it.
+  const [text, { parseCard }] = await Promise.all([readFile(join(root, path), 'utf8'), import('../catalog/ml/card.js')]);
   const parsed = parseCard(text.slice(0, 256 * 1024));
   const licenses = cardLicenses(parsed.card);
   const c = parsed.card;

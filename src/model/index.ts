@@ -4,7 +4,7 @@ export { parseModelSource, formatModelSource, redactUrl, type ModelSourceSpec } 
 export { openModelSource, fetchLfsContent, type OpenedModel } from './open-source.js';
 export { walkModel, pathMatcher, type FoundFile, type WalkProblem, type WalkResult, type PathFilter } from './walk.js';
 export { parseLfsPointer, readLfsPointer, LFS_POINTER_MAX, type LfsPointer } from './lfs.js';
-export { hashFiles, HASH_CHUNK, type FileHash } from './hash-pool.js';
+export { hashFiles, warmHashWorkers, HASH_CHUNK, type FileHash } from './hash-pool.js';
 export { scanModel, type ModelScan, type ScannedFile } from './scan.js';
 export { readCardFacts, CARD_NAMES, type CardFacts } from './card.js';
 export { makeTempFolder, type TempFolder } from './temp.js';

@@ -1,7 +1,7 @@
 // Scanning a model folder: walk it, set LFS pointers aside (their oid is the digest), hash the rest in parallel.
 import { join } from 'node:path';
 import type { EventSink } from '../core/events.js';
-import { hashFiles } from './hash-pool.js';
+import { hashFiles, warmHashWorkers } from './hash-pool.js';
 import { readLfsPointer } from './lfs.js';
 import { walkModel, type PathFilter, type WalkProblem } from './walk.js';
 
@@ -22,8 +22,12 @@ export interface ModelScan {
   lfs: { path: string; oid: string; size: number }[];
 }
 
-/** Scans `root`; `only` limits it to those root-level names (a `file:` source). */
-export async function scanModel(root: string, opts: { filter?: PathFilter; only?: string[]; workers?: number; events?: EventSink } = {}): Promise<ModelScan> {
+/**
+ * Scans `root`; `only` limits it to those root-level names (a `file:` source). `started` is called with the paths
+ * of all files taken (those the scan will return) once the hash workers have their files (see hashFiles).
+ */
+export async function scanModel(root: string, opts: { filter?: PathFilter; only?: string[]; workers?: number; events?: EventSink; started?: (paths: string[]) => void } = {}): Promise<ModelScan> {
+  warmHashWorkers(opts.workers); // the workers start up while the folder is walked
   const walked = await walkModel(root, opts.filter, opts.only);
   const files: ScannedFile[] = [];
   const lfs: ModelScan['lfs'] = [];
@@ -37,7 +41,11 @@ export async function scanModel(root: string, opts: { filter?: PathFilter; only?
       toHash.push({ path: join(root, f.path), size: f.size });
     }
   }
-  const hashes = await hashFiles(toHash, { workers: opts.workers, events: opts.events });
+  const hashes = await hashFiles(toHash, {
+    workers: opts.workers,
+    events: opts.events,
+    started: opts.started && (() => opts.started?.(walked.files.map((f) => f.path))),
+  });
   for (const f of walked.files) {
     const h = hashes.get(join(root, f.path));
     if (h) files.push({ path: f.path, digest: h.digest, size: h.size });

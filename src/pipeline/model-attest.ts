@@ -7,8 +7,8 @@ import type { BundleJson } from '../attest/bundle.js';
 import type { Signer } from '../attest/signer.js';
 import { fail } from '../core/errors.js';
 import { noEvents, warn, type EventSink } from '../core/events.js';
-import { readCardFacts } from '../model/index.js';
-import { scanOpened, withModelSource, type ModelFilter } from './model-open.js';
+import { readCardFacts } from '../model/card.js';
+import { startScan, withModelSource, type ModelFilter } from './model-open.js';
 import type { ModelStore } from './model-store.js';
 
 /** mlbuild's facts as written: ModelFacts plus the `--exclude` globs. */
@@ -16,8 +16,11 @@ export type AttestedFacts = ModelFacts & { exclude?: string[] };
 
 /** Options of attestModel. */
 export interface AttestModelOptions extends ModelFilter {
-  /** The signer, or its promise (so key loading and sigstore start while the files hash). */
-  signer: Signer | Promise<Signer>;
+  /**
+   * The signer, its promise, or a function making it: called once the hash workers have their files, so that
+   * loading sigstore (which blocks this thread) neither delays the start of hashing nor runs after it.
+   */
+  signer: Signer | Promise<Signer> | (() => Signer | Promise<Signer>);
   /** Where to keep the bundle; omitted: not stored. */
   store?: ModelStore;
   events?: EventSink;
@@ -40,14 +43,18 @@ export async function attestModel(source: string, opts: AttestModelOptions): Pro
   const events = opts.events ?? noEvents;
   return withModelSource(source, async (m) => {
     events({ type: 'step', name: 'hashing', detail: m.name });
-    const signing = Promise.resolve(opts.signer);
-    const [scan, signer] = await Promise.all([scanOpened(m, opts, events), signing]);
+    const { scanning, started } = startScan(m, opts, events);
+    // Once the workers have their files, this thread loads the signer and reads the model card while they hash.
+    const signing = started.then(() => (typeof opts.signer === 'function' ? opts.signer() : opts.signer));
+    const reading = started.then((paths) => readCardFacts(m.root, new Set(paths)));
+    reading.catch(() => undefined); // awaited below, after the scan's own errors
+    const [scan, signer] = await Promise.all([scanning, signing]);
     if (scan.problems.length > 0) {
       const list = scan.problems.map((p) => `${p.path} (${p.kind})`).join(', ');
       fail('BAD_TARGET', `model ${m.name} contains files that cannot be signed (allow_symlinks is false): ${list}`);
     }
     if (scan.files.length === 0) fail('BAD_TARGET', `model ${m.name} has no files to sign${opts.include?.length ? ' (check --include)' : ''}`);
-    const card = await readCardFacts(m.root, new Set(scan.files.map((f) => f.path)));
+    const card = await reading;
     for (const w of card.warnings) warn(events, w);
     const facts: AttestedFacts = {};
     if (m.source) facts.source = m.source;

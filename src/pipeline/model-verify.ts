@@ -12,7 +12,7 @@ import { compareHubLicense, hubLicense, hubModelId } from '../policy/hub.js';
 import type { Policy } from '../policy/types.js';
 import type { AttestedFacts } from './model-attest.js';
 import { candidatesFromFile, candidatesFromStore, chooseAttestation, type Candidate, type FoundAttestation } from './model-find.js';
-import { scanOpened, withModelSource } from './model-open.js';
+import { scanOpened, startScan, withModelSource } from './model-open.js';
 import { policyModel } from './model-policy-input.js';
 import type { ModelStore } from './model-store.js';
 
@@ -57,8 +57,9 @@ export async function verifyModel(source: string, opts: VerifyModelOptions): Pro
     // candidate's own facts, read before verification only to choose files, never to judge them.
     const wanted = await peekFilter(opts.store, candidates[0]);
     events({ type: 'step', name: 'hashing', detail: m.name });
-    const scanning = scanOpened(m, wanted, events);
+    const { scanning, started } = startScan(m, wanted, events);
     scanning.catch(() => undefined);
+    await Promise.race([started, scanning]); // sigstore loads (blocking this thread) once the workers have their files
     let found = await chooseAttestation(opts.store, candidates, opts.trust, findings);
     let scan = await scanning;
     const facts = (found?.model.facts ?? {}) as AttestedFacts;

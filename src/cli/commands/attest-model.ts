@@ -1,5 +1,5 @@
 // `mlbuild attest model SOURCE`: sign a model folder's file manifest (OMS-compatible) and store the bundle.
-import type { Signer } from '../../attest/index.js';
+import type { Signer } from '../../attest/signer.js';
 import { fail, writeFileAtomic } from '../../core/index.js';
 import { bool, str, strs, type Command, type Parsed } from '../command.js';
 import { KEY_PASSWORD_ENV } from './keys.js';
@@ -28,9 +28,12 @@ Git LFS pointers are never hashed as weights: their oid is recorded as the diges
     const source = args.positionals[0];
     if (!source || args.positionals.length > 1) fail('USAGE', 'attest model: expected exactly one SOURCE');
     checkSignerFlags(args);
+    // The hash workers start first, so that their start-up overlaps the module loading below.
+    (await import('../../model/hash-pool.js')).warmHashWorkers();
     const [{ attestModel }, { openModelStore }] = await Promise.all([import('../../pipeline/model-attest.js'), import('../../pipeline/model-store.js')]);
-    const signer = signerFrom(args);
-    signer.catch(() => undefined); // awaited by attestModel; this only marks it handled while hashing runs
+    // Made when attestModel asks (once hashing is under way): loading sigstore blocks this thread for a while.
+    let signing: Promise<Signer> | undefined;
+    const signer = (): Promise<Signer> => (signing ??= signerFrom(args));
     const store = bool(args, 'no-store') ? undefined : await openModelStore(str(args, 'store'));
     const r = await attestModel(source, { signer, store, include: strs(args, 'include'), exclude: strs(args, 'exclude'), events: out.event });
     out.done();
@@ -46,7 +49,7 @@ Git LFS pointers are never hashed as weights: their oid is recorded as the diges
       source: facts.source,
       commit: facts.commit,
       license: facts.license,
-      signer: (await signer).kind,
+      signer: (await signer()).kind,
       stored: r.entry ? (r.entry.file.startsWith('oci://') ? r.entry.file : `${store?.location}/${r.entry.file}`) : undefined,
       output,
       notes: r.notes,
@@ -73,9 +76,13 @@ function checkSignerFlags(args: Parsed): void {
 async function signerFrom(args: Parsed): Promise<Signer> {
   const key = str(args, 'key');
   const keyless = bool(args, 'keyless');
-  const { KeySigner, KeylessSigner, loadPrivateKey } = await import('../../attest/index.js');
-  if (key) return new KeySigner(await loadPrivateKey(key, process.env[KEY_PASSWORD_ENV] || undefined));
+  // Only the signer needed (not attest/index.js, which also loads the verifier and trust-root code).
+  if (key) {
+    const [{ KeySigner }, { loadPrivateKey }] = await Promise.all([import('../../attest/signer.js'), import('../../attest/keys.js')]);
+    return new KeySigner(await loadPrivateKey(key, process.env[KEY_PASSWORD_ENV] || undefined));
+  }
   if (keyless) {
+    const { KeylessSigner } = await import('../../attest/keyless-signer.js');
     return new KeylessSigner({
       fulcioURL: str(args, 'fulcio-url') ?? process.env.SIGSTORE_FULCIO_URL,
       rekorURL: str(args, 'rekor-url') ?? process.env.SIGSTORE_REKOR_URL,

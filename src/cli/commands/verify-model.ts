@@ -22,11 +22,13 @@ Exit 0 when everything matches; 1 on any finding; 2 on bad input (bad flag, poli
   async run(args, out) {
     const source = args.positionals[0];
     if (!source || args.positionals.length > 1) fail('USAGE', 'verify model: expected exactly one SOURCE');
+    // The hash workers start first, so that their start-up overlaps the module loading below.
+    (await import('../../model/hash-pool.js')).warmHashWorkers();
     // Heavy modules (sigstore, CEL) load on demand, so the CLI starts fast and --help stays instant.
     const [{ verifyModel }, { openModelStore }] = await Promise.all([import('../../pipeline/model-verify.js'), import('../../pipeline/model-store.js')]);
     const policyFile = str(args, 'policy');
     const policy = policyFile ? await (await import('../../policy/load.js')).loadPolicy(policyFile) : undefined;
-    const { trustFrom } = await import('./image-trust.js');
+    const { trustFrom } = await import('./trust-flags.js');
     const trust = await trustFrom(args, policy, 'verify model');
     const attestationFile = str(args, 'attestation');
     const report = await verifyModel(source, {
