@@ -55,7 +55,9 @@ export async function readLayer(layer: Layer, opts: ScanOptions, hasher: Offload
   const src = layer.bytes;
   if (src.kind === 'dir') {
     const scanner = new LayerScanner(opts);
-    const bytes = await walkLayerDir(src.dir, scanner, what, src.opaque);
+    const opaque = src.opaque();
+    opaque.catch(() => undefined); // awaited by the walk; a walk that fails first must not leave it unhandled
+    const bytes = await walkLayerDir(src.dir, scanner, what, opaque);
     return { scan: scanner.scan, bytes };
   }
   if (src.kind === 'export') fail('UNSUPPORTED', `${what}: only readable through the image export stream`);

@@ -19,7 +19,7 @@ export type LayerBytes =
   /** A stream (registry blob) already checked against its digest by whoever opens it. */
   | { kind: 'stream'; open: () => Promise<AsyncIterable<Buffer>> }
   /** An overlay2 diff directory of a local engine: whiteouts are 0/0 char devices, opaque dirs carry an xattr. */
-  | { kind: 'dir'; dir: string; opaque: Promise<string[]> }
+  | { kind: 'dir'; dir: string; opaque: () => Promise<string[]> }
   /** Only inside the image's export stream (a remote engine's `docker save`), matched by diffID while read. */
   | { kind: 'export' };
 

@@ -59,14 +59,11 @@ export async function openDaemonImage(ref: string, target: string, engine = new 
   const notes: string[] = [];
   if (dirs) notes.push('layers read in place from the local engine (overlay2); diffIDs not re-hashed');
   else notes.push('layers read from the engine export stream');
-  // The opaque-dir listing (a python3 process) runs on the other core while layers are walked and hashed.
-  const opaque = dirs ? opaqueDirs(dirs) : undefined;
-  opaque?.catch(() => undefined);
-  const opaqueOf = (index: number): Promise<string[]> | undefined => {
-    const p = opaque?.then((o) => o[index]);
-    p?.catch(() => undefined); // layers served from the cache never await theirs
-    return p;
-  };
+  // The opaque-dir listing (one python3 process for all layers) starts when the first layer is walked, and runs on
+  // the other core while it is hashed; a rescan served from the layer cache never starts it.
+  let opaque: Promise<string[][]> | undefined;
+  const opaqueOf = (index: number): (() => Promise<string[]>) | undefined =>
+    dirs ? () => (opaque ??= opaqueDirs(dirs)).then((o) => o[index]) : undefined;
   const layers: Layer[] = diffIDs.map((d, index) => ({
     index,
     diffID: parseDigest(d, `diffID ${index} of ${ref}`),
