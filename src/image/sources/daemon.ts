@@ -59,11 +59,10 @@ export async function openDaemonImage(ref: string, target: string, engine = new 
   const notes: string[] = [];
   if (dirs) notes.push('layers read in place from the local engine (overlay2); diffIDs not re-hashed');
   else notes.push('layers read from the engine export stream');
-  // The opaque-dir listing (one python3 process for all layers) starts when the first layer is walked, and runs on
-  // the other core while it is hashed; a rescan served from the layer cache never starts it.
-  let opaque: Promise<string[][]> | undefined;
+  // A layer's opaque-dir listing (a python3 process) starts when that layer is walked and runs on the other core
+  // while it is hashed; layers served from the cache never start one.
   const opaqueOf = (index: number): (() => Promise<string[]>) | undefined =>
-    dirs ? () => (opaque ??= opaqueDirs(dirs)).then((o) => o[index]) : undefined;
+    dirs ? () => opaqueDirs([dirs[index]]).then((o) => o[0]) : undefined;
   const layers: Layer[] = diffIDs.map((d, index) => ({
     index,
     diffID: parseDigest(d, `diffID ${index} of ${ref}`),
