@@ -1,18 +1,12 @@
 // The per-layer scanner: tar entries in, a LayerScan out (entries, whiteouts, digests, probe facts, unknowns).
 import { createHash } from 'node:crypto';
 import type { ProbeFacts, ProbeFactory } from '../catalog/probe.js';
+import type { ViewFile } from '../catalog/types.js';
 import type { ContentSink } from './tar-parser.js';
 import type { TarHeader } from './tar-header.js';
 
-/** One path a layer adds or replaces. */
-export interface LayerEntry {
-  path: string;
-  type: 'file' | 'dir' | 'symlink';
-  size: number;
-  mode: number;
-  sha256?: string;
-  linkTarget?: string;
-}
+/** One path a layer adds or replaces: a merged-view file before it knows its layer and probe facts. */
+export type LayerEntry = Omit<ViewFile, 'layer' | 'facts'>;
 
 /** Everything mlbuild needs to know about one layer; JSON so it can be cached by diffID. */
 export interface LayerScan {
