@@ -1,7 +1,7 @@
 // The build context as the Dockerfile analysis sees it: the Dockerfile text and which COPY sources hold models.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { MODEL_EXTS } from '../catalog/ml/index.js';
+import { MODEL_EXTS } from '../catalog/ml/rules.js';
 
 const WALK_LIMIT = 20_000;
 

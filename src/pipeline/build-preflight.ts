@@ -2,11 +2,11 @@
 // does not start; each finding names the step and the exact `mlbuild attest model` command to run.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { comparePathComponents, DEFAULT_IGNORE_PATHS, isIgnoredPath, omsSubjectDigest } from '../attest/index.js';
+import { comparePathComponents, DEFAULT_IGNORE_PATHS, isIgnoredPath, omsSubjectDigest } from '../attest/model-statement.js';
 import { fail, isMlbuildError } from '../core/index.js';
 import { findModelFetches, parseDockerfile, type ModelFetch } from '../docker/index.js';
 import { scanModel } from '../model/index.js';
-import type { Finding } from '../policy/index.js';
+import type { Finding } from '../policy/finding.js';
 import { contextHoldsModel, dockerfilePath } from './build-context.js';
 import type { ModelStore } from './model-store.js';
 

@@ -8,9 +8,8 @@ import { DockerEngine, runDocker, type BuildArgs } from '../docker/index.js';
 import type { Finding, Policy } from '../policy/index.js';
 import type { RegistryClientOptions } from '../registry/index.js';
 import type { FilesMode } from '../sbom/inventory.js';
-import { checkBuiltImage } from './build-check.js';
 import { preflight } from './build-preflight.js';
-import { publishBuild, type Published } from './build-publish.js';
+import type { Published } from './build-publish.js';
 import type { ImageFinding } from './image-findings.js';
 import type { ModelStore } from './model-store.js';
 
@@ -95,6 +94,9 @@ export async function runBuild(args: BuildArgs, ctx: BuildContext): Promise<Buil
   };
   try {
     const iid = join(tmp, 'iid');
+    // The check and publish code (SBOM engine, policy/CEL, sigstore) loads while docker builds, off the critical path.
+    const later = Promise.all([import('./build-check.js'), import('./build-publish.js')]);
+    later.catch(() => undefined);
     events({ type: 'step', name: 'building', detail: args.context });
     const run = await runDocker(['build', ...args.dockerFlags, '--iidfile', iid, args.context], { stdio: ctx.dockerOutput ?? 'inherit' });
     report.dockerCode = run.code;
@@ -112,6 +114,7 @@ export async function runBuild(args: BuildArgs, ctx: BuildContext): Promise<Buil
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     existed = ((await engine.inspectImage(imageId)).RepoTags ?? []).length > 0;
+    const [{ checkBuiltImage }, { publishBuild }] = await later;
     const check = await checkBuiltImage(imageId, { store: ctx.store, trust: ctx.trust, policy: ctx.policy, allowUnattested: ctx.allowUnattested, fetches: pre.fetches, cacheDir: ctx.cacheDir, events });
     report.models = check.inventory.catalog.models.map((m) => ({ name: m.name, path: `/${m.path}`, attested: Boolean(m.attestation), attestation: m.attestation?.bundleDigest ?? m.attestation?.subjectDigest }));
     report.warnings.push(...check.warnings);

@@ -1,10 +1,11 @@
 // Turns build's own flags into the workflow's context: store, signer, trusted model signers, policy.
-import { KeylessSigner, KeySigner, loadPrivateKey, loadPublicKey, type KeylessIdentity, type Signer } from '../../attest/index.js';
+import { loadPrivateKey, loadPublicKey } from '../../attest/keys.js';
+import { KeySigner, type Signer } from '../../attest/signer.js';
+import type { KeylessIdentity } from '../../attest/verifier.js';
 import { fail } from '../../core/index.js';
 import type { BuildArgs } from '../../docker/build-flags.js';
 import type { BuildContext } from '../../pipeline/build.js';
 import { openModelStore } from '../../pipeline/model-store.js';
-import { loadPolicy } from '../../policy/index.js';
 import type { Output } from '../output.js';
 import { KEY_PASSWORD_ENV } from './keys.js';
 
@@ -20,11 +21,12 @@ export async function prepareBuild(parsed: BuildArgs, out: Output): Promise<Buil
     keys.push(s.publicKeyPem);
     signer = s;
   } else if (own.keyless) {
+    const { KeylessSigner } = await import('../../attest/keyless-signer.js');
     signer = new KeylessSigner({ fulcioURL: process.env.SIGSTORE_FULCIO_URL, rekorURL: process.env.SIGSTORE_REKOR_URL });
   }
   if (own.push && !signer) fail('USAGE', 'build: --push needs --key or --keyless (a pushed image carries a signed SBOM)');
   for (const k of (own['trust-key'] as string[] | undefined) ?? []) keys.push((await loadPublicKey(k)).pem);
-  const policy = own.policy ? await loadPolicy(own.policy as string) : undefined;
+  const policy = own.policy ? await (await import('../../policy/load.js')).loadPolicy(own.policy as string) : undefined;
   const keyless: KeylessIdentity[] = [];
   for (const s of policy?.signers ?? []) {
     if (s.kind === 'key') keys.push(s.pem);
