@@ -75,9 +75,10 @@ export async function checkBuiltImage(imageId: string, opts: BuildCheckOptions):
       const a = r.attestation;
       if (!a) return;
       const s = a.signer;
+      const bundleHex = /([a-f0-9]{64})\.sigstore\.json/.exec(a.origin)?.[1];
       models[i].attestation = {
         subjectDigest: a.subjectDigest,
-        bundleDigest: /([a-f0-9]{64})\.sigstore\.json/.exec(a.origin)?.[1]?.replace(/^/, 'sha256:'),
+        bundleDigest: bundleHex && `sha256:${bundleHex}`,
         source: r.policy.source ?? undefined,
         commit: r.policy.commit ?? undefined,
         signer: s.kind === 'key' ? `key:${s.hint}` : `keyless:${s.identity} (${s.issuer})`,

@@ -1,13 +1,13 @@
 // Turns build's own flags into the workflow's context: store, signer, trusted model signers, policy.
 import { loadPrivateKey, loadPublicKey } from '../../attest/keys.js';
 import { KeySigner, type Signer } from '../../attest/signer.js';
-import type { KeylessIdentity } from '../../attest/verifier.js';
 import { fail } from '../../core/index.js';
 import type { BuildArgs } from '../../docker/build-flags.js';
 import type { BuildContext } from '../../pipeline/build.js';
 import { openModelStore } from '../../pipeline/model-store.js';
 import type { Output } from '../output.js';
 import { KEY_PASSWORD_ENV } from './keys.js';
+import { withPolicySigners } from './trust-flags.js';
 
 /** Builds the BuildContext from `mlbuild build`'s own flags; USAGE errors for contradictory or missing ones. */
 export async function prepareBuild(parsed: BuildArgs, out: Output): Promise<BuildContext> {
@@ -27,19 +27,15 @@ export async function prepareBuild(parsed: BuildArgs, out: Output): Promise<Buil
   if (own.push && !signer) fail('USAGE', 'build: --push needs --key or --keyless (a pushed image carries a signed SBOM)');
   for (const k of (own['trust-key'] as string[] | undefined) ?? []) keys.push((await loadPublicKey(k)).pem);
   const policy = own.policy ? await (await import('../../policy/load.js')).loadPolicy(own.policy as string) : undefined;
-  const keyless: KeylessIdentity[] = [];
-  for (const s of policy?.signers ?? []) {
-    if (s.kind === 'key') keys.push(s.pem);
-    else keyless.push(s.identity);
-  }
-  if (keys.length === 0 && keyless.length === 0 && !own['allow-unattested']) {
+  const { keys: trusted, keyless } = withPolicySigners(keys, policy);
+  if (trusted.length === 0 && keyless.length === 0 && !own['allow-unattested']) {
     fail('USAGE', 'build: no trusted signers for model attestations: give --key, --trust-key PUB or a --policy with signers');
   }
   const store = await openModelStore(own.store as string | undefined);
   return {
     store,
     signer,
-    trust: { keys, keyless, trustedRoot: policy?.trustedRoot },
+    trust: { keys: trusted, keyless, trustedRoot: policy?.trustedRoot },
     policy,
     allowUnattested: own['allow-unattested'] === true,
     push: own.push === true,

@@ -7,14 +7,20 @@ import { describeError, fail } from '../../core/index.js';
 import type { Policy } from '../../policy/types.js';
 import { str, strs, type Parsed } from '../command.js';
 
+/** The given public keys plus the policy's signers: its keys appended, its keyless identities apart. */
+export function withPolicySigners(keys: string[], policy: Policy | undefined): { keys: string[]; keyless: KeylessIdentity[] } {
+  const out = { keys: [...keys], keyless: [] as KeylessIdentity[] };
+  for (const s of policy?.signers ?? []) {
+    if (s.kind === 'key') out.keys.push(s.pem);
+    else out.keyless.push(s.identity);
+  }
+  return out;
+}
+
 /** Trusted keys and identities from --key, --trusted-root and the policy's signers; USAGE when there are none. */
 export async function trustFrom(args: Parsed, policy: Policy | undefined, command: string): Promise<VerifyOptions> {
-  const keys = await Promise.all(strs(args, 'key').map(async (k) => (await loadPublicKey(k)).pem));
-  const keyless: KeylessIdentity[] = [];
-  for (const s of policy?.signers ?? []) {
-    if (s.kind === 'key') keys.push(s.pem);
-    else keyless.push(s.identity);
-  }
+  const flagKeys = await Promise.all(strs(args, 'key').map(async (k) => (await loadPublicKey(k)).pem));
+  const { keys, keyless } = withPolicySigners(flagKeys, policy);
   if (keys.length === 0 && keyless.length === 0) fail('USAGE', `${command}: no trusted signers: give --key PUB or a --policy with signers`);
   let trustedRoot = policy?.trustedRoot;
   const rootFile = str(args, 'trusted-root');
