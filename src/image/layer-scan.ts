@@ -144,17 +144,22 @@ export class LayerScanner {
           const p = probe;
           const more = safeProbe(() => p.update(chunk), undefined, path);
           if (!more) {
-            scan.facts[path] = endProbe(p, size, path);
+            keepFacts(scan, path, endProbe(p, size, path));
             probe = undefined;
           }
         }
       },
       end() {
         e.sha256 = hash.digest('hex');
-        if (probe) scan.facts[path] = endProbe(probe, size, path);
+        if (probe) keepFacts(scan, path, endProbe(probe, size, path));
       },
     };
   }
+}
+
+// Files whose content matched nothing carry no facts (kind "none"): the cached scan stays small.
+function keepFacts(scan: LayerScan, path: string, facts: ProbeFacts): void {
+  if (facts.kind !== 'none') scan.facts[path] = facts;
 }
 
 function safeProbe<T>(fn: () => T, scanner: LayerScanner | undefined, path: string): T | undefined {

@@ -37,7 +37,10 @@ export async function scanImage(image: Image, opts: ScanImageOptions = {}): Prom
         continue;
       } else {
         hasher ??= new OffloadHasher();
-        const read = await readLayer(layer, { hidden: (p) => hidden.hides(p), probeFor: opts.probeFor }, hasher);
+        let read = await readLayer(layer, { hidden: (p) => hidden.hides(p), probeFor: opts.probeFor }, hasher);
+        // A visible hard link to a name an upper layer deleted: its content was skipped with that name. Read the
+        // layer again without skipping, so the link's content is hashed and identified like any other file.
+        if (read.scan.unhashed.some((p) => !hidden.hides(p))) read = await readLayer(layer, { hidden: () => false, probeFor: opts.probeFor }, hasher);
         scans[i] = read.scan;
         await opts.cache?.put(layer.diffID, read.scan);
         events({ type: 'layer-done', index: i, diffID: layer.diffID, bytes: read.bytes, cached: false });

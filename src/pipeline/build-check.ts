@@ -6,10 +6,13 @@ import { noEvents, type EventSink } from '../core/index.js';
 import type { ModelFetch } from '../docker/index.js';
 import { openImage } from '../image/open.js';
 import type { MergedTree } from '../image/merge.js';
-import { defaultPolicy, evaluatePolicy, type Policy } from '../policy/index.js';
+import { ATLAS, defaultPolicy, evaluatePolicy, type Policy } from '../policy/index.js';
+import { contentFilesOfView, gateSets, judgeContent } from './content-gate.js';
+import { atlasOf } from './image-findings.js';
 import type { Inventory } from '../sbom/inventory.js';
 import type { ImageFinding } from './image-findings.js';
-import { matchModels, type SbomModel } from './image-models.js';
+import { matchModels, policyFormatOf, type SbomModel } from './image-models.js';
+import { classifyContent } from '../catalog/formats/classify.js';
 import type { ModelStore } from './model-store.js';
 import { inventoryOf } from './sbom.js';
 
@@ -56,7 +59,7 @@ function sbomModel(m: InvModel, fetch: BuildCheckOptions['fetches'][number] | un
     attestedDigest: fetch?.kind === 'copy' ? fetch.subjectDigest : undefined,
     commit: m.source?.commit ?? (fetch?.revision && /^[a-f0-9]{40}$/.test(fetch.revision) ? fetch.revision : undefined),
     license: m.licenses[0] ?? null,
-    files: m.files.map((f) => ({ path: rel(f.path), digest: f.sha256 ?? '', size: f.size })),
+    files: m.files.map((f) => ({ path: rel(f.path), digest: f.sha256 ?? '', size: f.size, format: policyFormatOf(classifyContent(f.path, f.size, f.facts)?.policyFormats ?? []) })),
   };
 }
 
@@ -84,17 +87,28 @@ export async function checkBuiltImage(imageId: string, opts: BuildCheckOptions):
         signer: s.kind === 'key' ? `key:${s.hint}` : `keyless:${s.identity} (${s.issuer})`,
       };
     });
+    // A fetch that lands nowhere in the final image (a builder stage's, or one a later step removed) is no failure
+    // itself: what the final image holds is judged below, file by file, by content.
     for (const f of opts.fetches) {
       if (!f.dest || models.some((m) => within(m.path, strip(f.dest as string)) || within(strip(f.dest as string), m.path))) continue;
-      found.push({ kind: 'missing', fatal: true, model: f.source, path: f.dest, message: `line ${f.line} fetched ${f.source} to ${f.dest}, but the image holds no model there` });
+      notes.push(`line ${f.line} fetched ${f.source} to ${f.dest}; the final image holds no model there`);
     }
     const policy = opts.policy ?? { ...defaultPolicy(), file: '(build default)' };
     const effective = opts.allowUnattested ? { ...policy, models: { ...policy.models, requireAttestation: false } } : policy;
     const policyFindings = evaluatePolicy(effective, { models: matched.map((m) => m.policy) });
-    found.push(...policyFindings.map((f) => ({ ...f, fatal: true })));
-    const warnings: ImageFinding[] = [];
+    found.push(...policyFindings.map((f) => ({ ...f, fatal: true, atlas: f.atlas ?? atlasOf(f.kind) })));
+    const layers = inventory.image.layers;
+    const gate = judgeContent({
+      files: contentFilesOfView(tree),
+      ...gateSets(matched.map((m) => ({ path: m.sbom.path, files: m.sbom.files, attestedDigests: m.attestation?.digests }))),
+      requireAttestation: effective.models.requireAttestation,
+      forbidFormats: effective.models.forbidFormats,
+      stepOf: (i) => layers[i]?.createdBy,
+    });
+    found.push(...gate.filter((f) => f.fatal));
+    const warnings: ImageFinding[] = gate.filter((f) => !f.fatal);
     if (opts.allowUnattested) {
-      for (const m of matched) if (!m.attestation) warnings.push({ kind: 'unsigned', fatal: false, model: m.sbom.name, message: `${m.sbom.name} (/${m.sbom.path}) has no attestation (allowed by --allow-unattested)` });
+      for (const m of matched) if (!m.attestation) warnings.push({ kind: 'unsigned', fatal: false, model: m.sbom.name, atlas: ATLAS.compromisedModel, message: `${m.sbom.name} (/${m.sbom.path}) has no attestation (allowed by --allow-unattested)` });
     }
     return { inventory, tree, findings: found.filter((f) => f.fatal), warnings, notes };
   } finally {

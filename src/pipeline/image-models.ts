@@ -14,7 +14,7 @@ import {
   type VerifyOptions,
 } from '../attest/index.js';
 import { describeError, isMlbuildError } from '../core/errors.js';
-import { formatOfPath, type PolicyModel } from '../policy/index.js';
+import { ATLAS, formatOfPath, type PolicyModel } from '../policy/index.js';
 import type { ImageFinding } from './image-findings.js';
 import type { TrustedStatement } from './image-referrers.js';
 import type { ModelStore } from './model-store.js';
@@ -27,7 +27,8 @@ export interface SbomModel {
   source?: string;
   commit?: string;
   license: string | null;
-  files: { path: string; digest: string; size: number }[];
+  /** Files relative to the folder; `format` is the policy format their content was identified as (null: none). */
+  files: { path: string; digest: string; size: number; format?: string | null }[];
   /** The subject digest an attestation of this model is known to have (a COPYed folder checked before the build). */
   attestedDigest?: string;
 }
@@ -45,6 +46,11 @@ function licenseOf(c: Json): string | null {
   return null;
 }
 
+/** The one policy format a file counts as: pickle when its content holds one (it runs code), else its format. */
+export function policyFormatOf(formats: readonly string[]): string | null {
+  return formats.includes('pickle') ? 'pickle' : (formats[0] ?? null);
+}
+
 /** Reads the machine-learning-model components of a CycloneDX SBOM object. */
 export function sbomModels(sbom: Json): SbomModel[] {
   return arr(sbom.components)
@@ -57,7 +63,9 @@ export function sbomModels(sbom: Json): SbomModel[] {
           const abs = (f.name as string).replace(/^\/+/, '');
           const rel = path && abs.startsWith(`${path}/`) ? abs.slice(path.length + 1) : abs;
           const digest = (arr(f.hashes).find((h) => h.alg === 'SHA-256')?.content as string | undefined) ?? '';
-          return { path: rel, digest, size: Number(prop(f, 'mlbuild:file:size') ?? 0) };
+          const formats = prop(f, 'mlbuild:file:policy-formats');
+          const identified = prop(f, 'mlbuild:file:format') !== undefined;
+          return { path: rel, digest, size: Number(prop(f, 'mlbuild:file:size') ?? 0), format: identified ? policyFormatOf((formats ?? '').split(',').filter(Boolean)) : undefined };
         });
       return { name: String(c.name ?? path), path, source: prop(c, 'mlbuild:source:url'), commit: prop(c, 'mlbuild:source:commit'), license: licenseOf(c), files };
     });
@@ -109,8 +117,27 @@ async function storeCandidates(store: ModelStore, m: SbomModel, trust: VerifyOpt
 /** One SBOM model with the attestation that matched it (if any) and the differences that stopped others. */
 export interface MatchedModel {
   sbom: SbomModel;
-  attestation?: { origin: string; subjectDigest: string; signer: VerifiedSigner };
+  attestation?: { origin: string; subjectDigest: string; signer: VerifiedSigner; digests: string[] };
   policy: PolicyModel;
+}
+
+const isPartial = (c: Candidate): boolean => {
+  const f = c.model.facts as { include?: unknown; exclude?: unknown };
+  return Boolean(f.include || f.exclude);
+};
+
+/**
+ * Whether candidate `c` may vouch for model `m`. A model pinned to a commit matches only attestations of that commit
+ * (other revisions only explain what changed); an unpinned folder matches only when every file matches. A partial
+ * attestation (--include/--exclude) matches a pinned folder whose attested files are all there; the files it leaves
+ * out stay unaccounted for and are judged by the content gate.
+ */
+function mayMatch(m: SbomModel, c: Candidate, diffs: ReturnType<typeof compareModel>): boolean {
+  const commit = c.model.facts.commit;
+  if (m.commit && commit && commit.toLowerCase() !== m.commit.toLowerCase()) return false;
+  const pinned = (m.commit !== undefined && commit !== undefined) || (m.attestedDigest !== undefined && m.attestedDigest === c.model.subjectDigest);
+  const tolerated = pinned && isPartial(c) ? diffs.filter((x) => x.kind !== 'extra') : diffs;
+  return tolerated.length === 0;
 }
 
 /** Matches every SBOM model with a trusted model attestation; mismatching candidates become findings. */
@@ -135,22 +162,34 @@ export async function matchModels(
     let found: Candidate | undefined;
     const diffs: ImageFinding[] = [];
     for (const c of candidates) {
-      const partial = Boolean((c.model.facts as { include?: unknown; exclude?: unknown }).include || (c.model.facts as { exclude?: unknown }).exclude);
-      const d = compareModel(c.model, m.files).filter((x) => x.kind !== 'extra' || !partial);
-      if (d.length === 0) {
+      const d = compareModel(c.model, m.files);
+      if (mayMatch(m, c, d)) {
         found = c;
         break;
       }
-      for (const x of d) diffs.push({ kind: 'model-mismatch', fatal: true, model: m.name, path: x.path, want: x.want, got: x.got, message: `${m.name}: /${m.path}/${x.path} is ${x.kind} compared with ${c.origin}` });
+      for (const x of d) diffs.push({ kind: 'model-mismatch', fatal: true, atlas: ATLAS.compromisedModel, model: m.name, path: x.path, want: x.want, got: x.got, message: `${m.name}: /${m.path}/${x.path} is ${x.kind} compared with ${c.origin}` });
+      if (d.length === 0) diffs.push({ kind: 'model-mismatch', fatal: true, atlas: ATLAS.compromisedModel, model: m.name, want: c.model.facts.commit, got: m.commit, message: `${m.name}: /${m.path} is commit ${m.commit ?? '?'}, but ${c.origin} attests commit ${c.model.facts.commit ?? '?'}` });
     }
-    if (!found) opts.findings.push(...diffs);
-    out.push({ sbom: m, attestation: found && { origin: found.origin, subjectDigest: found.model.subjectDigest, signer: found.signer }, policy: toPolicyModel(m, found) });
+    if (!found) opts.findings.push(...dedupe(diffs));
+    const attestation = found && { origin: found.origin, subjectDigest: found.model.subjectDigest, signer: found.signer, digests: found.model.predicate.resources.map((r) => r.digest) };
+    out.push({ sbom: m, attestation, policy: toPolicyModel(m, found) });
   }
   return out;
 }
 
+function dedupe(list: ImageFinding[]): ImageFinding[] {
+  const seen = new Set<string>();
+  return list.filter((f) => {
+    const k = `${f.path ?? ''}|${f.want ?? ''}|${f.got ?? ''}|${f.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
 function toPolicyModel(m: SbomModel, found?: Candidate): PolicyModel {
-  const files = m.files.map((f) => ({ path: f.path, digest: f.digest, size: f.size, format: formatOfPath(f.path) }));
+  // The content decides the format; the name only when the content was never identified (an older SBOM).
+  const files = m.files.map((f) => ({ path: f.path, digest: f.digest, size: f.size, format: f.format !== undefined ? f.format : formatOfPath(f.path) }));
   const facts = found?.model.facts ?? {};
   const s = found?.signer;
   return {

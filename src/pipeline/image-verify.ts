@@ -4,6 +4,7 @@ import type { VerifiedSigner, VerifyOptions } from '../attest/index.js';
 import { fail, noEvents, type Digest, type EventSink } from '../core/index.js';
 import { evaluatePolicy, type Policy } from '../policy/index.js';
 import { isIndex, parseReference, RegistryClient, type Descriptor, type ImageReference, type RegistryClientOptions } from '../registry/index.js';
+import { contentFilesOfSbom, gateSets, judgeContent } from './content-gate.js';
 import { fromPolicy, type ImageFinding } from './image-findings.js';
 import { matchModels, sbomModels, type MatchedModel } from './image-models.js';
 import { scanReferrers, type ReferrerCheck, type TrustedStatement } from './image-referrers.js';
@@ -102,6 +103,13 @@ export async function verifyImage(refText: string, opts: VerifyImageOptions): Pr
   const matched: MatchedModel[] = await matchModels(sbomModels(sbom), modelStatements, { store: opts.store, trust: opts.trust, notes: report.notes, findings: report.findings });
   report.models = matched.map((m) => ({ name: m.sbom.name, path: `/${m.sbom.path}`, attested: m.policy.attested, origin: m.attestation?.origin, signer: m.attestation?.signer }));
   if (opts.policy) report.findings.push(...fromPolicy(evaluateOverImage(opts.policy, matched, { ref: report.ref, repository: report.repository, digest, mediaType: resolved.mediaType, configDigest: report.configDigest ?? null, signer: chosen.signer }, sbom)));
+  // The signed SBOM says what every file's content is: the same content gate as the build judges it here.
+  report.findings.push(...judgeContent({
+    files: contentFilesOfSbom(sbom),
+    ...gateSets(matched.map((m) => ({ path: m.sbom.path, files: m.sbom.files, attestedDigests: m.attestation?.digests }))),
+    requireAttestation: opts.policy?.models.requireAttestation ?? false,
+    forbidFormats: opts.policy?.models.forbidFormats ?? [],
+  }));
   report.ok = !report.findings.some((f) => f.fatal);
   return report;
 }

@@ -34,4 +34,24 @@ export interface Finding {
   got?: string;
   /** The policy rule's name, for rule findings. */
   rule?: string;
+  /** The MITRE ATLAS technique the finding is evidence of (e.g. AML.T0010.003). */
+  atlas?: string;
+  /** The image layer (0 = bottom) that added the file, when the finding is about an image file. */
+  layer?: number;
+  /** The build step (image history) that added the file. */
+  step?: string;
 }
+
+/** MITRE ATLAS techniques mlbuild's findings point to. */
+export const ATLAS = {
+  /** ML Supply Chain Compromise: Model (a model nobody trusted attested, or one changed since). */
+  compromisedModel: 'AML.T0010.003',
+  /** User Execution: Unsafe ML Artifacts (formats that run code on load). */
+  unsafeArtifact: 'AML.T0011.000',
+  /** Manipulate AI Model: Embed Malware (pickle code). */
+  embeddedMalware: 'AML.T0018.002',
+  /** Masquerading (the name says one format, the content another). */
+  masquerading: 'AML.T0074',
+  /** Corrupt AI Model (a model file that does not parse as its own format). */
+  corruptModel: 'AML.T0076',
+} as const;

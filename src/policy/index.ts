@@ -6,5 +6,5 @@ export { compileRule, RULE_VARIABLES, type CompiledRule } from './cel.js';
 export { checkLicense, licenseKey, type LicenseVerdict } from './licenses.js';
 export { formatOfPath, KNOWN_FORMATS } from './formats.js';
 export { hubLicense, hubModelId, compareHubLicense } from './hub.js';
-export type { Finding, FindingKind } from './finding.js';
+export { ATLAS, type Finding, type FindingKind } from './finding.js';
 export type { Policy, PolicySigner, PolicyInput, PolicyModel, PolicyModelFile } from './types.js';

@@ -2,6 +2,7 @@
 // Written directly (the tests validate it against the official 1.6 schema): building library models for tens of
 // thousands of file components cost more than the rest of a cached rescan.
 import { createHash } from 'node:crypto';
+import { classifyContent, type ContentInfo } from '../catalog/formats/classify.js';
 import type { InvFile, InvModel, InvDataset, InvPackage } from '../catalog/types.js';
 import type { FilesMode, Inventory, InventoryLayer } from './inventory.js';
 import { toCdxLicenses } from './licenses.js';
@@ -64,11 +65,27 @@ function serialNumber(inv: Inventory, opts: CycloneDxOptions): string {
 }
 
 function fileComponent(f: InvFile, layers: InventoryLayer[], ref: string): Json {
+  const c = classifyContent(f.path, f.size, f.facts);
   return component('file', ref, `/${f.path}`, { sha256: f.sha256 }, [
     ['mlbuild:file:size', f.size],
     ['mlbuild:file:resolvedFrom', f.resolvedFrom ? `/${f.resolvedFrom}` : undefined],
+    ...contentProps(c),
     ...layerProps(layers, f.layer),
   ]);
+}
+
+// What the content of a file was identified as (read back by `verify image`'s content gate).
+function contentProps(c: ContentInfo | undefined): Props {
+  if (!c) return [];
+  return [
+    ['mlbuild:file:format', c.format],
+    ['mlbuild:file:class', c.cls],
+    ['mlbuild:file:policy-formats', c.policyFormats.length > 0 ? c.policyFormats.join(',') : undefined],
+    ['mlbuild:file:dangerous-imports', c.dangerous.length > 0 ? c.dangerous.join(',') : undefined],
+    ['mlbuild:file:masquerade', c.masquerade],
+    ...c.malformed.map((w): [string, string] => ['mlbuild:file:malformed', w]),
+    ['mlbuild:file:unopened', c.unopened],
+  ];
 }
 
 function packageComponent(p: InvPackage, layers: InventoryLayer[], ref: string): Json {

@@ -39,6 +39,9 @@ export class PickleScanner {
   private firstOp = false;
   private pushes: Array<string | undefined> = [];
   private memo = new Map<number, string | undefined>();
+  private received = 0;
+  /** Bytes consumed when the scan ended (just past the last STOP), or -1 while it goes on. */
+  endOffset = -1;
 
   /** True while the scanner wants more bytes. */
   get wantsMore(): boolean {
@@ -48,6 +51,7 @@ export class PickleScanner {
   /** Scans the next bytes; returns false once scanning is over (STOP of the last pickle, or an error). */
   push(chunk: Buffer): boolean {
     if (this.done) return false;
+    this.received += chunk.length;
     let data = chunk;
     if (this.skipLeft > 0) {
       const n = Math.min(this.skipLeft, data.length);
@@ -57,6 +61,7 @@ export class PickleScanner {
     }
     const buf = this.pending.length > 0 ? Buffer.concat([this.pending, data]) : data;
     const used = this.run(buf);
+    if (this.done && this.endOffset < 0) this.endOffset = this.received - (buf.length - used);
     // Keep (a copy of) the incomplete opcode at the end for the next chunk.
     this.pending = this.done ? Buffer.alloc(0) : Buffer.from(buf.subarray(used));
     if (this.pending.length > LINE_CAP + 16) this.stop('text argument longer than 64 KiB');
@@ -66,6 +71,7 @@ export class PickleScanner {
   /** Ends the scan: notes a pickle cut short when nothing complete was seen. */
   finish(): PickleScan {
     if (!this.done && this.scan.pickles === 0) this.scan.error ??= 'pickle ends before STOP';
+    if (this.endOffset < 0) this.endOffset = this.received - this.pending.length - this.skipLeft;
     this.done = true;
     return this.scan;
   }

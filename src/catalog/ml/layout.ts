@@ -1,4 +1,5 @@
 // Finding model and dataset folders in the merged view: configs, cards, HF cache snapshots, HF git clones, lone files.
+import { classifyContent } from '../formats/classify.js';
 import { extensionOf } from '../formats/detect.js';
 import type { FileView, ViewFile } from '../types.js';
 import { isModelConfig, parseCard, parseConfig, type ParsedCard, type ParsedConfig } from './card.js';
@@ -79,7 +80,7 @@ export function findLayout(view: FileView): { roots: Root[]; lone: LoneGroup[] }
     if (/(?:^|\/)\.git\/config$/.test(f.path)) candidates.add(dirOf(dir));
     const snap = /^(.*?(?:models|datasets)--[^/]+\/snapshots\/[^/]+)\//.exec(f.path);
     if (snap) candidates.add(snap[1]!);
-    if (isMlFilePath(f.path) && !isHfCacheBlob(f.path)) mlFiles.push(f);
+    if (!isHfCacheBlob(f.path) && (isMlFilePath(f.path) || isWeightsContent(f))) mlFiles.push(f);
   }
   const found = [...candidates]
     .sort(cmp)
@@ -87,7 +88,9 @@ export function findLayout(view: FileView): { roots: Root[]; lone: LoneGroup[] }
     .filter((r): r is Root => r !== undefined);
   const roots: Root[] = [];
   for (const r of found) if (!roots.some((o) => inside(r.dir, o.dir))) roots.push(r);
-  const lone = groupLone(view, mlFiles.filter((f) => !roots.some((r) => inside(f.path, r.dir)) && !LONE_SKIP_RE.test(f.path)));
+  // Weights identified by content are models wherever they lie (package folders, .git, anything); files matched by
+  // name alone are not looked for in package folders.
+  const lone = groupLone(view, mlFiles.filter((f) => !roots.some((r) => inside(f.path, r.dir)) && (!LONE_SKIP_RE.test(f.path) || isWeightsContent(f))));
   return { roots, lone };
 }
 
@@ -96,7 +99,13 @@ export function inside(path: string, dir: string): boolean {
   return dir === '' || path === dir || path.startsWith(`${dir}/`);
 }
 
+/** True for a regular file whose content (not its name) is model weights. */
+export function isWeightsContent(f: ViewFile): boolean {
+  return f.type === 'file' && classifyContent(f.path, f.size, f.facts)?.cls === 'weights';
+}
+
 function isLoneModel(view: FileView, f: ViewFile): boolean {
+  if (isWeightsContent(f)) return true;
   const ext = extensionOf(f.path);
   if (!MODEL_EXTS.has(ext)) return false;
   if (ext !== 'bin') return true;

@@ -3,6 +3,7 @@ import { fail } from '../../core/index.js';
 import type { BuildReport } from '../../pipeline/build.js';
 import type { Command } from '../command.js';
 import type { Output } from '../output.js';
+import { findingText } from '../finding-text.js';
 
 const HELP = `Usage: mlbuild build [docker build flags…] [mlbuild flags…] CONTEXT
 
@@ -39,8 +40,8 @@ function render(r: BuildReport, out: Output): void {
   if (r.skipped) out.warn(`Dockerfile analysis skipped: ${r.skipped}`);
   for (const f of r.fetches) out.info(`model fetch (line ${f.line}): ${f.source}${f.revision ? `@${f.revision}` : ''}${f.dest ? ` → ${f.dest}` : ''}: ${f.attested ? 'attested' : 'checked after the build'}`);
   for (const m of r.models) out.info(`model ${m.name} (${m.path}): ${m.attested ? `attested (${m.attestation ?? 'store'})` : 'not attested'}`);
-  for (const w of r.warnings) out.warn(w.message);
-  for (const f of r.findings) out.error(`${f.kind}: ${f.message}`);
+  for (const w of r.warnings) out.warn(findingText(w));
+  for (const f of r.findings) out.error(`${f.kind}: ${findingText(f)}`);
   if (r.status === 'unattested') out.error('build not started: every model a step fetches needs an attestation (see above)');
   if (r.status === 'check-failed') out.error(`image ${r.imageId?.slice(7, 19)} failed the model check: not tagged, not pushed`);
   if (r.status === 'ok' && r.published) {

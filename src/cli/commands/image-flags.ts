@@ -3,6 +3,7 @@ import type { ImageVerifyReport } from '../../pipeline/image-verify.js';
 import type { RegistryClientOptions } from '../../registry/index.js';
 import { strs, type OptionSpec, type Parsed } from '../command.js';
 import type { Output } from '../output.js';
+import { findingText } from '../finding-text.js';
 
 /** Registry and platform flags. */
 export const REGISTRY_OPTIONS: OptionSpec[] = [
@@ -36,5 +37,5 @@ export function renderVerify(r: ImageVerifyReport, out: Output): void {
     out.result(`FAIL ${at}: ${r.findings.filter((f) => f.fatal).length} finding(s)`);
   }
   for (const m of r.models) out.result(`  model ${m.name} (${m.path}): ${m.attested ? `attested (${m.origin})` : 'no model attestation'}`);
-  for (const f of r.findings) out.result(`  ${(f.fatal ? f.kind : `${f.kind} (ignored)`).padEnd(30)} ${f.message}`);
+  for (const f of r.findings) out.result(`  ${(f.fatal ? f.kind : `${f.kind} (ignored)`).padEnd(30)} ${findingText(f)}`);
 }
