@@ -51,6 +51,24 @@ export interface BuildArgs {
   own: Record<string, string | boolean | string[]>;
 }
 
+/**
+ * Refuses exporters that would write or push the build's result before mlbuild has checked it: only the engine's
+ * own image store (type=docker, or type=image without push) is allowed; local, tar, oci, registry and push=true are
+ * not. Export after the check instead (docker save, docker push of the tag mlbuild applies).
+ */
+export function checkOutput(value: string): void {
+  const fields = new Map<string, string>();
+  for (const part of value.split(',')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) fields.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).trim().toLowerCase());
+  }
+  // A bare value (`-o ./out`, `-o -`) is the local or tar exporter.
+  const type = fields.get('type') ?? (value.includes('=') ? 'local' : value === '-' ? 'tar' : 'local');
+  const pushes = ['true', '1'].includes(fields.get('push') ?? '');
+  if ((type === 'docker' || type === 'image') && !pushes) return;
+  fail('USAGE', `build: --output ${value}: the ${type}${pushes ? ' (push=true)' : ''} exporter would ship the build unchecked; mlbuild builds into the engine only (export or push after its check: docker save, mlbuild build --push)`);
+}
+
 /** Splits `mlbuild build` arguments into docker's (passed through verbatim) and mlbuild's own. */
 export function parseBuildArgs(argv: string[]): BuildArgs {
   const out: BuildArgs = { dockerFlags: [], tags: [], context: '', docker: { buildArgs: {}, quiet: false }, own: {} };
@@ -82,6 +100,7 @@ export function parseBuildArgs(argv: string[]): BuildArgs {
       const v = short ? short[2] : eq > 0 ? a.slice(eq + 1) : argv[++i];
       if (v === undefined) fail('USAGE', `build: flag ${flag} needs a value`);
       const long = SHORT_TO_LONG[flag] ?? flag;
+      if (long === '--output') checkOutput(v);
       if (long === '--tag') out.tags.push(v);
       else if (long === '--iidfile') out.iidfile = v;
       else {
