@@ -63,6 +63,15 @@ function sbomModel(m: InvModel, fetch: BuildCheckOptions['fetches'][number] | un
   };
 }
 
+/** Where a model finding points in the image: the model folder (or the file), its layer and build step. */
+function whereInImage(f: { model?: string; path?: string }, models: InvModel[], stepOf: (layer: number) => string | undefined): { path?: string; layer?: number; step?: string } {
+  const m = models.find((x) => x.name === f.model);
+  if (!m) return {};
+  const file = f.path ? m.files.find((x) => x.path === `${m.path}/${f.path}` || x.path === f.path) : undefined;
+  const layer = file?.layer ?? (m.files.length > 0 ? Math.max(...m.files.map((x) => x.layer)) : undefined);
+  return { path: f.path ?? m.path, layer, step: layer !== undefined ? stepOf(layer) : undefined };
+}
+
 /** Checks a built image (by ID) against the attestation store and the policy. */
 export async function checkBuiltImage(imageId: string, opts: BuildCheckOptions): Promise<BuildCheck> {
   const events = opts.events ?? noEvents;
@@ -96,8 +105,8 @@ export async function checkBuiltImage(imageId: string, opts: BuildCheckOptions):
     const policy = opts.policy ?? { ...defaultPolicy(), file: '(build default)' };
     const effective = opts.allowUnattested ? { ...policy, models: { ...policy.models, requireAttestation: false } } : policy;
     const policyFindings = evaluatePolicy(effective, { models: matched.map((m) => m.policy) });
-    found.push(...policyFindings.map((f) => ({ ...f, fatal: true, atlas: f.atlas ?? atlasOf(f.kind) })));
     const layers = inventory.image.layers;
+    found.push(...policyFindings.map((f) => ({ ...f, fatal: true, atlas: f.atlas ?? atlasOf(f.kind), ...whereInImage(f, models, (i) => layers[i]?.createdBy) })));
     const gate = judgeContent({
       files: contentFilesOfView(tree),
       ...gateSets(matched.map((m) => ({ path: m.sbom.path, files: m.sbom.files, attestedDigests: m.attestation?.digests }))),

@@ -62,7 +62,8 @@ export function judgeContent(input: ContentGateInput): ImageFinding[] {
     if (info.cls === 'weights' && !input.inUnattestedModels.has(f.path) && !(f.sha256 && input.covered.has(f.sha256))) {
       out.push({ kind: 'unattested-weights', fatal: input.requireAttestation, atlas: ATLAS.compromisedModel, ...where, got: f.sha256, message: `${at}: ${info.format} weights that no trusted model attestation covers` });
     }
-    if (!input.inModels.has(f.path)) {
+    // Files of attested models have their formats judged with the model (the policy); all others here.
+    if (!input.inModels.has(f.path) || input.inUnattestedModels.has(f.path)) {
       for (const pf of info.policyFormats) {
         if (forbid.has(pf)) out.push({ kind: 'format-forbidden', fatal: true, atlas: ATLAS.unsafeArtifact, ...where, got: pf, message: `${at}: ${pf} content is forbidden by the policy` });
       }
