@@ -41,6 +41,7 @@ export {
   buildModelStatement,
   parseModelStatement,
   omsSubjectDigest,
+  folderSubjectDigest,
   comparePathComponents,
   isIgnoredPath,
   OMS_PREDICATE_TYPE,

@@ -74,6 +74,16 @@ export function omsSubjectDigest(resources: { digest: string }[]): string {
   return h.digest('hex');
 }
 
+/**
+ * The subject digest a whole folder would be attested with: its files minus the OMS ignore paths, sorted by path
+ * components. Undefined when no file is left or a digest is unreadable (the one place this is computed).
+ */
+export function folderSubjectDigest(files: readonly { path: string; digest: string }[]): string | undefined {
+  const kept = files.filter((f) => !isIgnoredPath(f.path, DEFAULT_IGNORE_PATHS));
+  if (kept.length === 0 || !kept.every((f) => /^(sha256:)?[a-f0-9]{64}$/.test(f.digest))) return undefined;
+  return omsSubjectDigest([...kept].sort((a, b) => comparePathComponents(a.path, b.path)));
+}
+
 /** True when `path` is one of `ignorePaths` or lies below one. */
 export function isIgnoredPath(path: string, ignorePaths: string[]): boolean {
   return ignorePaths.some((p) => {

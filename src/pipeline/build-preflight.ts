@@ -2,7 +2,7 @@
 // does not start; each finding names the step and the exact `mlbuild attest model` command to run.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { comparePathComponents, DEFAULT_IGNORE_PATHS, isIgnoredPath, omsSubjectDigest } from '../attest/model-statement.js';
+import { folderSubjectDigest } from '../attest/model-statement.js';
 import { fail, isMlbuildError } from '../core/index.js';
 import { findModelFetches, parseDockerfile, type ModelFetch } from '../docker/index.js';
 import { scanModel } from '../model/index.js';
@@ -30,8 +30,7 @@ async function copyDigest(contextDir: string, rel: string): Promise<string | und
   const root = join(contextDir, rel);
   const isFile = statSync(root).isFile();
   const scan = await scanModel(isFile ? join(root, '..') : root, isFile ? { only: [rel.split('/').pop() as string] } : {});
-  const files = scan.files.filter((x) => !isIgnoredPath(x.path, DEFAULT_IGNORE_PATHS)).sort((a, b) => comparePathComponents(a.path, b.path));
-  return files.length > 0 ? omsSubjectDigest(files) : undefined;
+  return folderSubjectDigest(scan.files);
 }
 
 /** Looks a fetched source up by URL; a URL that cannot be parsed is an input error naming the step. */

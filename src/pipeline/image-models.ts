@@ -2,11 +2,8 @@
 // the attestation store) so the policy can require them: the attested files must be in the image, unchanged.
 import {
   compareModel,
-  comparePathComponents,
-  DEFAULT_IGNORE_PATHS,
-  isIgnoredPath,
+  folderSubjectDigest,
   normalizeSourceUrl,
-  omsSubjectDigest,
   parseModelStatement,
   verifyBundle,
   type ModelStatement,
@@ -73,9 +70,8 @@ export function sbomModels(sbom: Json): SbomModel[] {
 
 /** The OMS subject digest the model's files would have if the whole folder was attested. */
 function folderDigest(m: SbomModel): string | undefined {
-  const files = m.files.filter((f) => /^[a-f0-9]{64}$/.test(f.digest) && !isIgnoredPath(f.path, DEFAULT_IGNORE_PATHS));
-  if (files.length === 0 || files.length !== m.files.length) return undefined;
-  return omsSubjectDigest(files.sort((a, b) => comparePathComponents(a.path, b.path)));
+  // Every file must carry a digest: a folder with an unhashed file cannot be attested as a whole.
+  return m.files.every((f) => /^[a-f0-9]{64}$/.test(f.digest)) ? folderSubjectDigest(m.files) : undefined;
 }
 
 function sameSource(a: string | undefined, b: string | undefined): boolean {

@@ -1,7 +1,7 @@
 // The `verify model` workflow: find the attestation, verify its signature offline, re-hash the files, compare,
 // evaluate the policy, optionally cross-check the Hub; every problem is a finding in one report.
 import { compareModel } from '../attest/model-compare.js';
-import { comparePathComponents, DEFAULT_IGNORE_PATHS, isIgnoredPath, omsSubjectDigest } from '../attest/model-statement.js';
+import { folderSubjectDigest } from '../attest/model-statement.js';
 import { normalizeSourceUrl } from '../attest/source-url.js';
 import type { VerifyOptions } from '../attest/verifier.js';
 import { noEvents, type EventSink } from '../core/events.js';
@@ -128,8 +128,7 @@ function dedupe(list: Finding[]): Finding[] {
 }
 
 function subjectOf(scan: ModelScan): string | undefined {
-  const files = scan.files.filter((f) => !isIgnoredPath(f.path, DEFAULT_IGNORE_PATHS)).sort((a, b) => comparePathComponents(a.path, b.path));
-  return files.length > 0 ? omsSubjectDigest(files) : undefined;
+  return folderSubjectDigest(scan.files);
 }
 
 function identityFindings(m: OpenedModel, found: FoundAttestation, isLocal: boolean): Finding[] {
