@@ -156,3 +156,27 @@ describe('content gate: ordinary files pass', () => {
     expect(r.models).toEqual([]);
   });
 });
+
+describe('content gate: coverage by trusted attestations', () => {
+  const weights = (path: string, sha256: string): ContentFile => ({ path, size: 100, sha256, layer: 1, info: { format: 'safetensors', cls: 'weights', policyFormats: ['safetensors'], dangerous: [], malformed: [] } });
+  const A = 'a'.repeat(64);
+  const B = 'b'.repeat(64);
+
+  it('a git-lfs clone holds each weight twice: the .git/lfs copy is accounted for by its digest; a stray LFS object is not', () => {
+    const files = [weights('models/m/model.safetensors', A), weights(`models/m/.git/lfs/objects/aa/aa/${A}`, A), weights(`models/m/.git/lfs/objects/bb/bb/${B}`, B)];
+    const sets = gateSets([{ path: 'models/m', files: [{ path: 'model.safetensors' }], attestedDigests: [A] }]);
+    const out = judgeContent({ files, ...sets, requireAttestation: true, forbidFormats: [] });
+    expect(out.map((f) => [f.kind, f.path])).toEqual([['unattested-weights', `models/m/.git/lfs/objects/bb/bb/${B}`]]);
+  });
+
+  it('files a partial attestation leaves out are judged like any other file', () => {
+    const files = [weights('models/m/model.safetensors', A)];
+    const sets = gateSets([{ path: 'models/m', files: [{ path: 'config.json' }, { path: 'model.safetensors' }], attestedDigests: ['c'.repeat(64)] }]);
+    expect(judgeContent({ files, ...sets, requireAttestation: true, forbidFormats: [] }).map((f) => f.kind)).toEqual(['unattested-weights']);
+  });
+
+  it('without a policy that requires attestation, unattested weights are reported, not fatal', () => {
+    const out = judgeContent({ files: [weights('opt/w', A)], ...gateSets([]), requireAttestation: false, forbidFormats: [] });
+    expect(out).toEqual([expect.objectContaining({ kind: 'unattested-weights', fatal: false })]);
+  });
+});

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# bench/sbom/compare.sh: this checkout's `mlbuild sbom` against an earlier revision's, on the bench/sbom image, in the
+# same run (interleaved, best of REPS): what a change costs (e.g. content identification and ownership).
+# Usage: bash bench/sbom/compare.sh BASE_REV [MODEL_MIB]   (run bench/sbom/run.sh once first, or it builds the image)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BASE=${1:?usage: compare.sh BASE_REV [MODEL_MIB]}
+MIB=${2:-2048}
+DOCKER=/usr/bin/docker
+WORK=${BENCH_DIR:-/var/tmp/mlbuild-bench-sbom}
+IMAGE=mlbuild-bench/sbom:latest
+BASEDIR="$WORK/base-$(git rev-parse --short "$BASE")"
+mkdir -p "$WORK"
+bash scripts/setup-env.sh >&2
+npx tsc -p tsconfig.json
+if ! $DOCKER image inspect "$IMAGE" >/dev/null 2>&1 || [ "$(cat "$WORK/mib" 2>/dev/null)" != "$MIB" ]; then
+  rm -rf "$WORK/ctx" && mkdir -p "$WORK/ctx/model"
+  node bench/sbom/make-model.mjs "$WORK/ctx/model" "$MIB"
+  printf 'FROM mlbuild-test/debian:bookworm\nCOPY model /models/bench-org/bench-model\nRUN echo app > /app.txt\n' > "$WORK/ctx/Dockerfile"
+  DOCKER_BUILDKIT=1 $DOCKER build --network host -q -t "$IMAGE" "$WORK/ctx" >/dev/null
+  echo "$MIB" > "$WORK/mib"
+  rm -f "$WORK/image.tar"
+fi
+[ -f "$WORK/image.tar" ] || $DOCKER save "$IMAGE" -o "$WORK/image.tar"
+if [ ! -d "$BASEDIR" ]; then
+  git worktree add -f --detach "$BASEDIR" "$BASE" >&2
+  ln -s "$PWD/node_modules" "$BASEDIR/node_modules"
+  (cd "$BASEDIR" && npx tsc -p tsconfig.json) >&2
+fi
+secs() {
+  local start end
+  start=$(date +%s.%N)
+  "$@" >/dev/null 2>"$WORK/last.err" || { cat "$WORK/last.err" >&2; return 1; }
+  end=$(date +%s.%N)
+  echo "$end - $start" | bc -l
+}
+best() { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc -l)" = 1 ]; then echo "$2"; else echo "$1"; fi; }
+cat "$WORK/image.tar" >/dev/null
+REPS=${REPS:-3}
+T_BASE=; T_NOW=
+for _ in $(seq 1 "$REPS"); do
+  T_BASE=$(best "$T_BASE" "$(secs node "$BASEDIR/bin/mlbuild" sbom --no-cache -o "$WORK/sbom-base.json" "docker-archive:$WORK/image.tar")")
+  T_NOW=$(best "$T_NOW" "$(secs node bin/mlbuild sbom --no-cache -o "$WORK/sbom-now.json" "docker-archive:$WORK/image.tar")")
+done
+echo "bench/sbom/compare: docker-archive sbom, $(($(stat -c %s "$WORK/image.tar") / 1048576)) MiB archive, best of $REPS"
+printf '%-40s %8.2f s\n' "base $(git rev-parse --short "$BASE")" "$T_BASE" "this checkout" "$T_NOW"
+printf 'ratio this/base: %s (target <= 1.10)\n' "$(echo "scale=3; $T_NOW / $T_BASE" | bc -l)"
