@@ -82,7 +82,7 @@ export async function checkBuiltImage(imageId: string, opts: BuildCheckOptions):
     const models = inventory.catalog.models;
     const notes: string[] = [];
     const found: ImageFinding[] = [];
-    const matched = await matchModels(models.map((m) => sbomModel(m, fetchFor(m, opts.fetches))), [], { store: opts.store, trust: opts.trust, notes, findings: found });
+    const matched = await matchModels(models.map((m) => sbomModel(m, fetchFor(m, opts.fetches))), [], { store: opts.store, trust: opts.trust, notes, findings: found, fetchedSources: [...new Set(opts.fetches.filter((f) => f.kind !== 'copy').map((f) => f.source))] });
     matched.forEach((r, i) => {
       const a = r.attestation;
       if (!a) return;

@@ -14,6 +14,7 @@ import { describeError, isMlbuildError } from '../core/errors.js';
 import { ATLAS, formatOfPath, type PolicyModel } from '../policy/index.js';
 import type { ImageFinding } from './image-findings.js';
 import type { TrustedStatement } from './image-referrers.js';
+import type { StoreEntry } from '../attest/store-entry.js';
 import type { ModelStore } from './model-store.js';
 import { policySigner } from './model-policy-input.js';
 
@@ -89,16 +90,29 @@ interface Candidate {
   signer: VerifiedSigner;
 }
 
-async function storeCandidates(store: ModelStore, m: SbomModel, trust: VerifyOptions, notes: string[]): Promise<Candidate[]> {
-  const digest = folderDigest(m);
-  let q = m.source ? await store.findBySource(m.source, m.commit) : digest ? await store.findBySubject(digest) : { entries: [], problems: [] };
-  // No attestation of this commit: compare with the source's other attested revisions, so a changed upstream model
-  // is reported file by file (changed, missing, extra) instead of only as unattested.
-  if (q.entries.length === 0 && m.source && m.commit) q = await store.findBySource(m.source);
-  if (q.entries.length === 0 && m.source && digest) q = await store.findBySubject(digest);
-  if (q.entries.length === 0 && m.attestedDigest) q = await store.findBySubject(m.attestedDigest);
+/** True when most of the candidate's attested files are in the folder by name: the same model, maybe changed. */
+function sameFileNames(c: Candidate, m: SbomModel): boolean {
+  const names = new Set(m.files.map((f) => f.path));
+  const want = c.model.predicate.resources.map((r) => r.name);
+  return want.length > 0 && want.filter((n) => names.has(n)).length * 2 >= want.length;
+}
+
+async function storeCandidates(store: ModelStore, m: SbomModel, trust: VerifyOptions, notes: string[], otherSources: readonly string[] = []): Promise<Candidate[]> {
+  const out = await storeCandidatesOf(store, m, trust, notes);
+  if (out.length > 0 || m.source) return out;
+  // A folder that lost its origin (.git removed, moved away from where it was fetched): compare it with the
+  // attestations of the sources this build fetched, so a changed model is reported as changed, never as merely
+  // unattested (which --allow-unattested would let through).
+  for (const src of otherSources) {
+    const q = await store.findBySource(src);
+    for (const c of await verifiedCandidates(store, q.entries, trust, notes)) if (sameFileNames(c, m)) out.push(c);
+  }
+  return out;
+}
+
+async function verifiedCandidates(store: ModelStore, entries: readonly StoreEntry[], trust: VerifyOptions, notes: string[]): Promise<Candidate[]> {
   const out: Candidate[] = [];
-  for (const entry of [...q.entries].reverse()) {
+  for (const entry of [...entries].reverse()) {
     try {
       const v = verifyBundle((await store.readBundle(entry)).bytes, trust);
       out.push({ origin: `${store.location}/${entry.file}`, model: parseModelStatement(v.statement), signer: v.signer });
@@ -108,6 +122,17 @@ async function storeCandidates(store: ModelStore, m: SbomModel, trust: VerifyOpt
     }
   }
   return out;
+}
+
+async function storeCandidatesOf(store: ModelStore, m: SbomModel, trust: VerifyOptions, notes: string[]): Promise<Candidate[]> {
+  const digest = folderDigest(m);
+  let q = m.source ? await store.findBySource(m.source, m.commit) : digest ? await store.findBySubject(digest) : { entries: [], problems: [] };
+  // No attestation of this commit: compare with the source's other attested revisions, so a changed upstream model
+  // is reported file by file (changed, missing, extra) instead of only as unattested.
+  if (q.entries.length === 0 && m.source && m.commit) q = await store.findBySource(m.source);
+  if (q.entries.length === 0 && m.source && digest) q = await store.findBySubject(digest);
+  if (q.entries.length === 0 && m.attestedDigest) q = await store.findBySubject(m.attestedDigest);
+  return verifiedCandidates(store, q.entries, trust, notes);
 }
 
 /** One SBOM model with the attestation that matched it (if any) and the differences that stopped others. */
@@ -140,7 +165,7 @@ function mayMatch(m: SbomModel, c: Candidate, diffs: ReturnType<typeof compareMo
 export async function matchModels(
   models: SbomModel[],
   referrerModels: TrustedStatement[],
-  opts: { store?: ModelStore; trust: VerifyOptions; notes: string[]; findings: ImageFinding[] },
+  opts: { store?: ModelStore; trust: VerifyOptions; notes: string[]; findings: ImageFinding[]; fetchedSources?: readonly string[] },
 ): Promise<MatchedModel[]> {
   const fromReferrers: Candidate[] = [];
   for (const t of referrerModels) {
@@ -154,7 +179,7 @@ export async function matchModels(
   for (const m of models) {
     const digest = folderDigest(m);
     const related = (c: Candidate): boolean => c.model.subjectDigest === digest || sameSource(c.model.facts.source, m.source) || c.model.name === m.name;
-    const candidates = [...fromReferrers.filter(related), ...(opts.store ? await storeCandidates(opts.store, m, opts.trust, opts.notes) : [])];
+    const candidates = [...fromReferrers.filter(related), ...(opts.store ? await storeCandidates(opts.store, m, opts.trust, opts.notes, opts.fetchedSources) : [])];
     let found: Candidate | undefined;
     const diffs: ImageFinding[] = [];
     for (const c of candidates) {

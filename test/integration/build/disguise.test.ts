@@ -67,6 +67,7 @@ beforeAll(async () => {
   const repos = join(tmp.path, 'repos');
   await makeModelRepo(repos, 'org/partial', hfModelFiles());
   await makeModelRepo(repos, 'org/staged', hfModelFiles());
+  await makeModelRepo(repos, 'org/degit', hfModelFiles());
   server = await startGitServer(repos);
   http = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain' });
@@ -134,6 +135,23 @@ describe('exact matching', () => {
     const rep = await refused('partial', { Dockerfile: [`FROM ${BASE_IMAGES.debian}`, `RUN git clone --quiet ${url('org/partial')} /models/p`, ''].join('\n') });
     expect(rep.findings.length).toBeGreaterThan(0);
     expect(rep.models).toEqual([expect.objectContaining({ path: '/models/p', attested: false })]);
+  });
+});
+
+describe('changed models stay changed', () => {
+  it('--allow-unattested does not turn a changed attested model into an allowed unattested one once .git is removed', async () => {
+    await attest(`git:${url('org/degit')}`);
+    await commitFiles(join(tmp.path, 'repos', 'org/degit'), { 'model.safetensors': safetensors({ w: { shape: [1], values: [9] } }) }, 'swap weights');
+    const cases: Array<[string, string[]]> = [
+      ['explicit', [`RUN git clone --quiet ${url('org/degit')} /models/d && rm -rf /models/d/.git`]],
+      ['implicit', ['WORKDIR /models', `RUN git clone --quiet ${url('org/degit')} && rm -rf degit/.git`]],
+      ['moved', [`RUN git clone --quiet ${url('org/degit')} /tmp/x && rm -rf /tmp/x/.git && mv /tmp/x /opt/renamed`]],
+    ];
+    for (const [name, steps] of cases) {
+      const rep = await refused(`degit-${name}`, { Dockerfile: [`FROM ${BASE_IMAGES.debian}`, ...steps, ''].join('\n') }, ['--allow-unattested']);
+      expect(rep.findings.map((f) => f.kind), name).toContain('model-mismatch');
+      expect(rep.findings.find((f) => f.kind === 'model-mismatch')).toMatchObject({ path: 'model.safetensors', atlas: 'AML.T0010.003' });
+    }
   });
 });
 
