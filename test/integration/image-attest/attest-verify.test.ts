@@ -46,7 +46,13 @@ describe('attest image --push and verify image', () => {
 
     // The referrer manifest is laid out as cosign v3 writes it.
     const m = JSON.parse((await client.getManifest(`${img.repository}@${a.json.referrer?.digest}`)).bytes.toString()) as { config: unknown; subject: unknown; layers: unknown[]; annotations: Record<string, string> };
-    expect(m.config).toEqual({ mediaType: 'application/vnd.oci.empty.v1+json', digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a', size: 2 });
+    // config.artifactType names the bundle type: `cosign clean` finds referrers by it.
+    expect(m.config).toEqual({
+      mediaType: 'application/vnd.oci.empty.v1+json',
+      digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a',
+      size: 2,
+      artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+    });
     expect(m.subject).toEqual({ mediaType: 'application/vnd.docker.distribution.manifest.v2+json', digest: img.digest, size: (await descriptorOf(img.ref)).size });
     expect(m.layers).toHaveLength(1);
     expect(m.annotations['dev.sigstore.bundle.content']).toBe('dsse-envelope');
