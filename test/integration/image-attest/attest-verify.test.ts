@@ -60,7 +60,7 @@ describe('attest image --push and verify image', () => {
 
     const ok = await verify(img.ref, [good.pub]);
     expect(ok.code).toBe(0);
-    expect(ok.json).toMatchObject({ ok: true, digest: img.digest, configDigest: img.imageId, attestation: { referrer: a.json.referrer?.digest, subject: img.digest } });
+    expect(ok.json).toMatchObject({ ok: true, digest: img.digest, configDigest: img.imageId, attestations: [{ referrer: a.json.referrer?.digest, subject: img.digest }] });
 
     const bad = await verify(img.ref, [wrong.pub]);
     expect(bad.code).toBe(1);
@@ -121,7 +121,7 @@ describe('attest image --push and verify image', () => {
     const real = await publishAttestation(client, img.ref, subject, text.trim(), CYCLONEDX_PREDICATE_TYPE);
     const both = await verify(img.ref, [good.pub]);
     expect(both.code).toBe(0);
-    expect(both.json.attestation?.referrer).toBe(real.referrer.digest);
+    expect(both.json.attestations.map((x) => x.referrer)).toEqual([real.referrer.digest]);
     expect(both.json.findings).toEqual([expect.objectContaining({ kind: 'untrusted-signature', referrer: forged.referrer.digest, fatal: false })]);
   });
 
