@@ -65,9 +65,10 @@ function validationFields(e: unknown): string {
   return Array.isArray(fields) && fields.length > 0 ? ` (${fields.join(', ')})` : '';
 }
 
-/** Serializes a bundle to JSON, always spelling out `tlogEntries` and `rfc3161Timestamps` (empty lists included). */
+/** Serializes a bundle to JSON, always spelling out `tlogEntries`, `rfc3161Timestamps` and DSSE `keyid` (empty ones included). */
 export function serializeBundle(bundle: Bundle): BundleJson {
   const json = bundleToJSON(bundle);
+  for (const s of json.dsseEnvelope?.signatures ?? []) s.keyid = s.keyid ?? '';
   const vm = json.verificationMaterial;
   vm.tlogEntries = vm.tlogEntries ?? [];
   vm.timestampVerificationData = { rfc3161Timestamps: vm.timestampVerificationData?.rfc3161Timestamps ?? [] };

@@ -21,6 +21,10 @@ export interface Signer {
 export async function buildDsseBundle(builder: BundleBuilder, statement: Statement<unknown>): Promise<BundleJson> {
   const data = Buffer.from(JSON.stringify(statement), 'utf8');
   const bundle = await builder.create({ data, type: INTOTO_PAYLOAD_TYPE });
+  // The DSSE keyid stays empty, as cosign, sigstore-go and model_signing write it: go-securesystemslib's envelope
+  // verifier skips a signature whose non-empty keyid differs from its own fingerprint of the key. The key hint
+  // lives in verificationMaterial.publicKey.hint (the keyid is not signed, so clearing it changes no signature).
+  for (const s of bundle.content.$case === 'dsseEnvelope' ? bundle.content.dsseEnvelope.signatures : []) s.keyid = '';
   return serializeBundle(bundle);
 }
 

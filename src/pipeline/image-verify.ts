@@ -25,6 +25,16 @@ export interface VerifyImageOptions {
   events?: EventSink;
 }
 
+/** A trusted SBOM attestation that was judged: where it is, who signed it, and its size. */
+export interface JudgedAttestation {
+  referrer: Digest;
+  subject: Digest;
+  signer: VerifiedSigner;
+  predicateType: string;
+  created?: string;
+  components: number;
+}
+
 /** The machine report of an image verification; `ok` only when no finding is fatal. */
 export interface ImageVerifyReport {
   ok: boolean;
@@ -36,8 +46,11 @@ export interface ImageVerifyReport {
   configDigest?: Digest;
   /** The index the digest was chosen from, when REF named a multi-platform index. */
   index?: Descriptor;
-  /** The attestation used for the policy: the newest trusted SBOM statement. */
-  attestation?: { referrer: Digest; subject: Digest; signer: VerifiedSigner; predicateType: string; created?: string; components: number };
+  /**
+   * Every trusted SBOM statement bound to the digest, each judged by the policy (the findings are their union), so
+   * no unsigned field such as a referrer's `created` annotation picks which one is checked.
+   */
+  attestations: JudgedAttestation[];
   referrers: ReferrerCheck[];
   models: { name: string; path: string; attested: boolean; origin?: string; signer?: VerifiedSigner }[];
   policy?: string;
@@ -49,10 +62,6 @@ export interface ImageVerifyReport {
 export function imageReference(ref: string): ImageReference {
   if (/^(docker|docker-archive|oci-dir|oci):/.test(ref)) fail('USAGE', `${ref}: verify image checks a registry reference (REPO:TAG or REPO@DIGEST)`);
   return parseReference(ref.replace(/^registry:/, ''));
-}
-
-function newest(list: TrustedStatement[]): TrustedStatement | undefined {
-  return [...list].sort((a, b) => (a.check.created ?? '').localeCompare(b.check.created ?? '') || a.check.referrer.localeCompare(b.check.referrer)).at(-1);
 }
 
 /** Verifies an image in its registry; throws only for bad input (exit 2) and environment errors (exit 3). */
@@ -72,6 +81,7 @@ export async function verifyImage(refText: string, opts: VerifyImageOptions): Pr
     mediaType: resolved.mediaType,
     configDigest: isIndex(resolved.manifest) ? undefined : resolved.manifest.config?.digest,
     index: resolved.index,
+    attestations: [],
     referrers: [],
     models: [],
     policy: opts.policy?.file,
@@ -90,28 +100,44 @@ export async function verifyImage(refText: string, opts: VerifyImageOptions): Pr
     sboms.push(...scan.sboms);
     modelStatements.push(...scan.models);
   }
-  const chosen = newest(sboms);
-  if (!chosen) {
+  if (sboms.length === 0) {
     const seen = report.referrers.length;
     report.findings.forEach((f) => (f.fatal = true));
     report.findings.push({ kind: 'no-attestation', fatal: true, message: `no trusted SBOM attestation for ${ref.repository}@${digest} (${seen} bundle referrer(s) checked)` });
     return report;
   }
-  const sbom = chosen.statement.predicate;
+  const image = { ref: report.ref, repository: report.repository, digest, mediaType: resolved.mediaType, configDigest: report.configDigest ?? null };
+  // Referrer digest order: deterministic, and chosen by nothing a pusher can set without a signature.
+  for (const t of [...sboms].sort((a, b) => a.check.referrer.localeCompare(b.check.referrer))) {
+    await judge(t, modelStatements, image, opts, report);
+  }
+  report.ok = !report.findings.some((f) => f.fatal);
+  return report;
+}
+
+/** Judges one trusted SBOM: its models against model attestations, the policy, the content gate; adds what is new. */
+async function judge(t: TrustedStatement, modelStatements: TrustedStatement[], image: Record<string, unknown>, opts: VerifyImageOptions, report: ImageVerifyReport): Promise<void> {
+  const sbom = t.statement.predicate;
   const components = Array.isArray(sbom.components) ? sbom.components.length : 0;
-  report.attestation = { referrer: chosen.check.referrer, subject: chosen.check.subject, signer: chosen.signer, predicateType: chosen.statement.predicateType, created: chosen.check.created, components };
-  const matched: MatchedModel[] = await matchModels(sbomModels(sbom), modelStatements, { store: opts.store, trust: opts.trust, notes: report.notes, findings: report.findings });
-  report.models = matched.map((m) => ({ name: m.sbom.name, path: `/${m.sbom.path}`, attested: m.policy.attested, origin: m.attestation?.origin, signer: m.attestation?.signer }));
-  if (opts.policy) report.findings.push(...fromPolicy(evaluateOverImage(opts.policy, matched, { ref: report.ref, repository: report.repository, digest, mediaType: resolved.mediaType, configDigest: report.configDigest ?? null, signer: chosen.signer }, sbom)));
+  report.attestations.push({ referrer: t.check.referrer, subject: t.check.subject, signer: t.signer, predicateType: t.statement.predicateType, created: t.check.created, components });
+  const findings: ImageFinding[] = [];
+  const matched: MatchedModel[] = await matchModels(sbomModels(sbom), modelStatements, { store: opts.store, trust: opts.trust, notes: report.notes, findings });
+  if (opts.policy) findings.push(...fromPolicy(evaluateOverImage(opts.policy, matched, { ...image, signer: t.signer }, sbom)));
   // The signed SBOM says what every file's content is: the same content gate as the build judges it here.
-  report.findings.push(...judgeContent({
+  findings.push(...judgeContent({
     files: contentFilesOfSbom(sbom),
     ...gateSets(matched.map((m) => ({ path: m.sbom.path, files: m.sbom.files, attestedDigests: m.attestation?.digests }))),
     requireAttestation: opts.policy?.models.requireAttestation ?? false,
     forbidFormats: opts.policy?.models.forbidFormats ?? [],
   }));
-  report.ok = !report.findings.some((f) => f.fatal);
-  return report;
+  for (const f of findings) {
+    if (!report.findings.some((g) => g.kind === f.kind && g.message === f.message && g.fatal === f.fatal)) report.findings.push({ ...f, referrer: f.referrer ?? t.check.referrer });
+  }
+  for (const m of matched) {
+    const row = { name: m.sbom.name, path: `/${m.sbom.path}`, attested: m.policy.attested, origin: m.attestation?.origin, signer: m.attestation?.signer };
+    if (!report.models.some((r) => r.name === row.name && r.path === row.path && r.attested === row.attested)) report.models.push(row);
+  }
+  report.notes = [...new Set(report.notes)];
 }
 
 /**

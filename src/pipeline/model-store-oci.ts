@@ -7,9 +7,9 @@ import { fail, isMlbuildError, MlbuildError } from '../core/errors.js';
 import { BUNDLE_MEDIA_TYPE, parseBundle, type BundleJson } from '../attest/bundle.js';
 import { entryFromBundle, matchesRevision } from '../attest/store-entry.js';
 import { normalizeSourceUrl, type StoreEntry, type StoreQuery } from '../attest/index.js';
+import { BUNDLE_CONFIG_DESCRIPTOR, EMPTY_BLOB } from './referrer.js';
 import { MediaType, parseRepository, RegistryClient, type ImageManifest, type Repository } from '../registry/index.js';
 
-const EMPTY = { mediaType: MediaType.OCI_EMPTY, digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a' as Digest, size: 2 };
 const TAG_PREFIX = 'bundle-';
 
 /** A store in an OCI repository, `oci://REGISTRY/REPO`. */
@@ -31,14 +31,14 @@ export class OciAttestationStore {
     parseBundle(bytes);
     const digest = sha256Digest(bytes);
     const entry = entryFromBundle(`bundles/${digest.slice(7)}.sigstore.json`, bytes, new Date());
-    await this.client.pushBlob(this.repo, EMPTY.digest, Buffer.from('{}'));
+    await this.client.pushBlob(this.repo, BUNDLE_CONFIG_DESCRIPTOR.digest, EMPTY_BLOB);
     await this.client.pushBlob(this.repo, digest, bytes);
     const annotations: Record<string, string> = { 'org.opencontainers.image.created': entry.created, 'dev.sigstore.bundle.content': 'dsse-envelope', 'dev.sigstore.bundle.predicateType': entry.predicateType };
     const manifest: ImageManifest = {
       schemaVersion: 2,
       mediaType: MediaType.OCI_MANIFEST,
       artifactType: BUNDLE_MEDIA_TYPE,
-      config: EMPTY,
+      config: { ...BUNDLE_CONFIG_DESCRIPTOR },
       layers: [{ mediaType: BUNDLE_MEDIA_TYPE, digest, size: bytes.length }],
       annotations,
     };

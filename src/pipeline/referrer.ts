@@ -13,6 +13,9 @@ export const EMPTY_DESCRIPTOR: Descriptor = {
   size: 2,
 };
 
+/** The config of a bundle referrer: the empty descriptor naming the bundle media type, as cosign v3 writes it. */
+export const BUNDLE_CONFIG_DESCRIPTOR: Descriptor = { ...EMPTY_DESCRIPTOR, artifactType: BUNDLE_MEDIA_TYPE };
+
 /** The bytes of the empty blob. */
 export const EMPTY_BLOB = Buffer.from('{}');
 
@@ -36,7 +39,7 @@ export function buildReferrerManifest(subject: Descriptor, bundle: Buffer, predi
     schemaVersion: 2,
     mediaType: MediaType.OCI_MANIFEST,
     artifactType: BUNDLE_MEDIA_TYPE,
-    config: { ...EMPTY_DESCRIPTOR },
+    config: { ...BUNDLE_CONFIG_DESCRIPTOR },
     layers: [{ mediaType: BUNDLE_MEDIA_TYPE, digest: sha256Digest(bundle), size: bundle.length }],
     subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
     annotations: {

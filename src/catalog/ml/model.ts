@@ -1,4 +1,5 @@
 // Building an InvModel from a model root or a lone weights file: name, version, purl, card, licenses, file summary.
+import { purl } from '../packages/purl.js';
 import type { InvModel, ModelCard } from '../types.js';
 import type { CollectedFiles } from './files.js';
 import type { Root } from './layout.js';
@@ -37,13 +38,14 @@ export function identityOf(root: Root): Identity {
 /** The purl `pkg:huggingface/<ns>/<name>@<commit>` when namespace, name and commit are all known. */
 export function huggingfacePurl(id: Identity): string | undefined {
   if (!id.namespace || !id.repoName || !id.commit) return undefined;
-  const purl = `pkg:huggingface/${encodeURIComponent(id.namespace)}/${encodeURIComponent(id.repoName)}@${id.commit.toLowerCase()}`;
   // Repositories on other hub-compatible servers say where they live (purl-spec's repository_url qualifier).
+  let repositoryUrl: string | undefined;
   if (id.host && !HF_HOSTS.has(id.host) && id.url) {
     const u = new URL(id.url);
-    return `${purl}?repository_url=${encodeURIComponent(`${u.protocol}//${u.host}`)}`;
+    repositoryUrl = `${u.protocol}//${u.host}`;
   }
-  return purl;
+  const parts = { namespace: id.namespace, name: id.repoName, version: id.commit.toLowerCase() };
+  return purl({ type: 'huggingface', ...parts, qualifiers: { repository_url: repositoryUrl } });
 }
 
 /** Builds the model component of a root (or lone file) from its collected files. */

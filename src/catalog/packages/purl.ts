@@ -14,9 +14,11 @@ export interface PurlParts {
   subpath?: string;
 }
 
-/** Percent-encodes every character except the RFC 3986 unreserved set (A-Z a-z 0-9 - . _ ~). */
+/** Percent-encodes every character except A-Z a-z 0-9 . - _ ~ and the colon, which purl-spec never encodes. */
 export function purlEncode(text: string): string {
-  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(text)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%3A/g, ':');
 }
 
 // Type-specific normalizations the purl-spec's type definitions require.

@@ -27,7 +27,9 @@ export const attestImageCommand: Command = {
   details: `TARGET is docker:REF, registry:REF, a bare REF (engine first, then registry), docker-archive:FILE or oci-dir:PATH.
 A daemon image is bound to the registry manifest of its RepoDigest (or tag) only after checking that the
 manifest's config digest is the scanned image ID; an image that was never pushed is attested by image ID in the
-local store only, and --push refuses it. The referrer layout is the one cosign v3 and GitHub attestations use.`,
+local store only, and --push refuses it. The referrer layout is the one cosign v3 and GitHub attestations use.
+Exit 0 signed; 2 bad input (bad flag or TARGET, a key file that is unreadable or needs another password);
+3 engine or registry unreachable.`,
   async run(args, out) {
     const [{ attestImage }, { openModelStore }, { signerFrom }] = await Promise.all([import('../../pipeline/image-attest.js'), import('../../pipeline/model-store.js'), import('./image-trust.js')]);
     const target = args.positionals[0];

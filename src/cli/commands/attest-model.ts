@@ -23,7 +23,9 @@ export const attestModelCommand: Command = {
   ],
   details: `SOURCE is git:URL[@REV] (cloned into a temp folder), git:PATH (an existing clone), dir:PATH or file:PATH.
 .git/, .github/, .gitattributes and .gitignore are never hashed; symlinks and special files are refused.
-Git LFS pointers are never hashed as weights: their oid is recorded as the digest when the content is absent.`,
+Git LFS pointers are never hashed as weights: their oid is recorded as the digest when the content is absent.
+Exit 0 signed; 2 bad input (bad flag or SOURCE, symlinks or special files, a key file that is unreadable or needs
+another password); 3 environment error.`,
   async run(args, out) {
     const source = args.positionals[0];
     if (!source || args.positionals.length > 1) fail('USAGE', 'attest model: expected exactly one SOURCE');

@@ -25,14 +25,16 @@ export function registryOptions(args: Parsed, out: Output): RegistryClientOption
   return { insecure: strs(args, 'insecure-registry'), events: out.event };
 }
 
-/** Prints a verification report for humans: the verdict, the attestation used, every referrer and finding. */
+/** Prints a verification report for humans: the verdict, the attestations judged, every model and finding. */
 export function renderVerify(r: ImageVerifyReport, out: Output): void {
   for (const n of r.notes) out.warn(n);
   const at = `${r.repository}@${r.digest}`;
-  if (r.ok && r.attestation) {
-    const s = r.attestation.signer;
-    const who = s.kind === 'key' ? `key ${s.hint.slice(0, 12)}` : `${s.identity} (${s.issuer})`;
-    out.result(`OK ${at}: SBOM attestation ${r.attestation.referrer.slice(0, 19)} signed by ${who}, ${r.attestation.components} components`);
+  if (r.ok && r.attestations.length > 0) {
+    out.result(`OK ${at}: ${r.attestations.length} trusted SBOM attestation(s), all judged`);
+    for (const a of r.attestations) {
+      const who = a.signer.kind === 'key' ? `key ${a.signer.hint.slice(0, 12)}` : `${a.signer.identity} (${a.signer.issuer})`;
+      out.result(`  sbom ${a.referrer.slice(0, 19)} signed by ${who}, ${a.components} components`);
+    }
   } else {
     out.result(`FAIL ${at}: ${r.findings.filter((f) => f.fatal).length} finding(s)`);
   }

@@ -11,7 +11,9 @@ export const pullCommand: Command = {
   options: VERIFY_OPTIONS,
   details: `Nothing is pulled or tagged when the verification fails (exit 1). The pull goes through the Docker Engine
 API as REPO@DIGEST with the credentials of the docker config ($DOCKER_CONFIG), and the pulled image ID is checked
-against the verified manifest's config digest. Prints the digest on success.`,
+against the verified manifest's config digest. Prints the digest on success.
+Exit 0 verified and pulled; 1 verification failed (as verify image: a bad or tampered referrer is a finding);
+2 bad input (bad flag, REF, key or policy file); 3 registry or engine unreachable.`,
   async run(args, out) {
     const [{ pullVerified }, { openModelStore }, { policyFrom, trustFrom }] = await Promise.all([import('../../pipeline/pull.js'), import('../../pipeline/model-store.js'), import('./image-trust.js')]);
     const ref = args.positionals[0];

@@ -13,8 +13,10 @@ export const verifyImageCommand: Command = {
   details: `REF is resolved to a digest once; every sigstore bundle referrer of that digest is checked offline against
 the trusted keys (--key, policy signers) and keyless identities. Bundles that do not verify are ignored and
 reported; a statement about another digest is refused. Without --policy only the signature and the subject are
-checked; with one, its model, license, format and CEL rules run over the verified SBOM.
-Exit 0 verified; 1 no trusted attestation or a policy finding; 2 bad input; 3 registry unreachable.`,
+checked; with one, its model, license, format and CEL rules run over every trusted SBOM bound to the digest (the
+findings are their union; no unsigned annotation picks one).
+Exit 0 verified; 1 no trusted attestation or a policy finding (a bad or tampered referrer is a finding, fatal when
+nothing trusted is left); 2 bad input (bad flag, REF, key or policy file); 3 registry unreachable.`,
   async run(args, out) {
     const [{ verifyImage }, { openModelStore }, { policyFrom, trustFrom }] = await Promise.all([import('../../pipeline/image-verify.js'), import('../../pipeline/model-store.js'), import('./image-trust.js')]);
     const ref = args.positionals[0];

@@ -18,7 +18,9 @@ export const verifyModelCommand: Command = {
     { name: 'hub-url', type: 'string', value: 'URL', help: 'cross-check the license with this Hugging Face API (e.g. https://huggingface.co)' },
   ],
   details: `SOURCE is git:URL[@REV], git:PATH, dir:PATH or file:PATH. The signature is checked offline.
-Exit 0 when everything matches; 1 on any finding; 2 on bad input (bad flag, policy, key or source).`,
+Exit 0 when everything matches; 1 on any finding (a bad or tampered bundle in the store is one, and so is an
+intact --attestation file from an untrusted signer); 2 on bad input (bad flag, policy, key file or source, or an
+--attestation file that is malformed or altered after signing).`,
   async run(args, out) {
     const source = args.positionals[0];
     if (!source || args.positionals.length > 1) fail('USAGE', 'verify model: expected exactly one SOURCE');

@@ -121,8 +121,8 @@ describe('a model cloned from git during the build', () => {
     expect(pushed[0].repository).toBe(repository);
     const v = await runCli(['--json', 'verify', 'image', ref, '--key', pub], { env });
     expect(v.code, v.stderr).toBe(0);
-    const vr = JSON.parse(v.stdout) as { ok: boolean; digest: string; attestation?: { referrer: string } };
-    expect(vr).toMatchObject({ ok: true, digest: pushed[0].digest, attestation: { referrer: pushed[0].referrer } });
+    const vr = JSON.parse(v.stdout) as { ok: boolean; digest: string; attestations: { referrer: string }[] };
+    expect(vr).toMatchObject({ ok: true, digest: pushed[0].digest, attestations: [{ referrer: pushed[0].referrer }] });
   });
 
   it('a changed upstream model (new commit): exit 1 naming the file, no tag, nothing pushed', async () => {

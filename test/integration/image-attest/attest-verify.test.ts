@@ -46,7 +46,13 @@ describe('attest image --push and verify image', () => {
 
     // The referrer manifest is laid out as cosign v3 writes it.
     const m = JSON.parse((await client.getManifest(`${img.repository}@${a.json.referrer?.digest}`)).bytes.toString()) as { config: unknown; subject: unknown; layers: unknown[]; annotations: Record<string, string> };
-    expect(m.config).toEqual({ mediaType: 'application/vnd.oci.empty.v1+json', digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a', size: 2 });
+    // config.artifactType names the bundle type: `cosign clean` finds referrers by it.
+    expect(m.config).toEqual({
+      mediaType: 'application/vnd.oci.empty.v1+json',
+      digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a',
+      size: 2,
+      artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+    });
     expect(m.subject).toEqual({ mediaType: 'application/vnd.docker.distribution.manifest.v2+json', digest: img.digest, size: (await descriptorOf(img.ref)).size });
     expect(m.layers).toHaveLength(1);
     expect(m.annotations['dev.sigstore.bundle.content']).toBe('dsse-envelope');
@@ -54,7 +60,7 @@ describe('attest image --push and verify image', () => {
 
     const ok = await verify(img.ref, [good.pub]);
     expect(ok.code).toBe(0);
-    expect(ok.json).toMatchObject({ ok: true, digest: img.digest, configDigest: img.imageId, attestation: { referrer: a.json.referrer?.digest, subject: img.digest } });
+    expect(ok.json).toMatchObject({ ok: true, digest: img.digest, configDigest: img.imageId, attestations: [{ referrer: a.json.referrer?.digest, subject: img.digest }] });
 
     const bad = await verify(img.ref, [wrong.pub]);
     expect(bad.code).toBe(1);
@@ -115,7 +121,7 @@ describe('attest image --push and verify image', () => {
     const real = await publishAttestation(client, img.ref, subject, text.trim(), CYCLONEDX_PREDICATE_TYPE);
     const both = await verify(img.ref, [good.pub]);
     expect(both.code).toBe(0);
-    expect(both.json.attestation?.referrer).toBe(real.referrer.digest);
+    expect(both.json.attestations.map((x) => x.referrer)).toEqual([real.referrer.digest]);
     expect(both.json.findings).toEqual([expect.objectContaining({ kind: 'untrusted-signature', referrer: forged.referrer.digest, fatal: false })]);
   });
 

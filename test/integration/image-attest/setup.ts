@@ -53,7 +53,7 @@ export interface VerifyReport {
   ok: boolean;
   digest: string;
   configDigest?: string;
-  attestation?: { referrer: string; subject: string };
+  attestations: { referrer: string; subject: string; created?: string }[];
   referrers: { referrer: string; status: string }[];
   findings: { kind: string; fatal: boolean; referrer?: string }[];
   pulled?: string;

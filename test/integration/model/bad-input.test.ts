@@ -86,6 +86,20 @@ describe('bad input to attest and verify', () => {
     }
   });
 
+  it('refuses a bad key file handed over to verify model, verify image and pull (exit 2, one line)', async () => {
+    const junk = join(w.tmp.path, 'junk.pub');
+    await writeFile(junk, 'not a key\n');
+    for (const args of [
+      ['verify', 'model', `git:${w.url('org/tiny')}`, '--key', junk, '--store', w.store],
+      ['verify', 'image', '127.0.0.1:5000/mlbuild-test/none:1', '--key', junk],
+      ['pull', '127.0.0.1:5000/mlbuild-test/none:1', '--key', junk],
+    ]) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(oneLine(r.stderr), args.join(' ')).toHaveLength(1);
+    }
+  });
+
   it('never overwrites keys', async () => {
     const r = await runCli(['keys', 'generate', '--out', join(w.key, '..')]);
     expect(r.code).toBe(2);

@@ -1,5 +1,5 @@
 // attest a model served over real git smart-HTTP by URL, verify a later clone, and fail each tampering case.
-import { appendFile, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/index.js';
@@ -83,11 +83,32 @@ describe('attest by URL, verify a later clone', () => {
     sig[sig.length - 3] ^= 0xff;
     const p2 = join(w.tmp.path, 'tampered-sig.json');
     await writeFile(p2, JSON.stringify({ ...bundle, dsseEnvelope: { ...bundle.dsseEnvelope, signatures: [{ ...bundle.dsseEnvelope.signatures[0], sig: sig.toString('base64') }] } }));
+    // A damaged file the user handed over is bad input: exit 2, one line naming the file, no stack trace.
     for (const p of [p1, p2]) {
       const r = await verify(`git:${cloneDir}`, '--attestation', p);
-      expect(r.code).toBe(1);
-      expect(kinds(r)).toContain('bad-signature');
+      expect(r.code, r.stdout + r.stderr).toBe(2);
+      expect(r.stdout + r.stderr).toContain(p);
+      expect(r.stdout + r.stderr).not.toMatch(/\n\s+at /);
     }
+    const p3 = join(w.tmp.path, 'not-a-bundle.json');
+    await writeFile(p3, '{"mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json"');
+    expect((await verify(`git:${cloneDir}`, '--attestation', p3)).code).toBe(2);
+    // The same damage found in the store is a finding (it may be junk next to a good bundle): exit 1.
+    const store = join(w.tmp.path, 'tampered-store');
+    expect((await runCli(['attest', 'model', `git:${w.url('org/tiny')}`, '--key', w.key, '--store', store])).code).toBe(0);
+    const [name] = await readdir(join(store, 'bundles'));
+    await writeFile(join(store, 'bundles', name), await readFile(p2));
+    const r = await runCli(['verify', 'model', `git:${cloneDir}`, '--key', w.pub, '--store', store, '--json']);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(kinds(r).some((k) => k === 'bad-signature' || k === 'store-corrupt')).toBe(true);
+  });
+
+  it('fails an intact --attestation file from an untrusted key as a verification failure (exit 1)', async () => {
+    const other = join(w.tmp.path, 'untrusted-keys');
+    expect((await runCli(['keys', 'generate', '--out', other])).code).toBe(0);
+    const r = await runCli(['verify', 'model', `git:${cloneDir}`, '--key', join(other, 'mlbuild.pub'), '--attestation', bundleFile, '--json']);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(kinds(r)).toContain('bad-signature');
   });
 
   it('fails with a wrong key', async () => {

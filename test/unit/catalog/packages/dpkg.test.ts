@@ -78,7 +78,7 @@ describe('dpkgCataloger', () => {
       description: 'GNU C Library: Shared libraries',
       supplier: 'GNU Libc Maintainers <debian-glibc@lists.debian.org>',
     });
-    expect(bsdutils?.purl).toBe('pkg:deb/debian/bsdutils@1%3A2.38.1-5%2Bb1?arch=amd64&distro=debian-12');
+    expect(bsdutils?.purl).toBe('pkg:deb/debian/bsdutils@1:2.38.1-5%2Bb1?arch=amd64&distro=debian-12');
     expect(bsdutils?.location).toEqual({ path: 'var/lib/dpkg/status', layer: 0 });
     expect(bsdutils?.licenses).toEqual([]);
     // tzdata's doc folder is a symlink to libc6's; it has no .list, so it keeps the status file's layer.
@@ -153,6 +153,6 @@ describe('dpkgCataloger', () => {
       ],
       [dpkgCataloger],
     );
-    expect(runCatalogers(view, [dpkgCataloger]).packages[0]?.purl).toBe('pkg:deb/ubuntu/zlib1g@1%3A1.2.13.dfsg-1ubuntu5?arch=amd64');
+    expect(runCatalogers(view, [dpkgCataloger]).packages[0]?.purl).toBe('pkg:deb/ubuntu/zlib1g@1:1.2.13.dfsg-1ubuntu5?arch=amd64');
   });
 });
