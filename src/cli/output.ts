@@ -41,6 +41,14 @@ export class Output {
     process.stderr.write(`mlbuild: ${text}\n`);
   }
 
+  /** Reports a failure: one line on stderr and, with --json, `{ok: false, error}` on stdout; returns the exit code. */
+  failure(error: { code: string; exitCode: number; message: string; hint?: string }): number {
+    this.done();
+    this.error(`${error.message}${error.hint ? ` (${error.hint})` : ''}`);
+    if (this.json) this.resultJson({ ok: false, error });
+    return error.exitCode;
+  }
+
   private clearProgress(): void {
     if (this.progressShown) {
       process.stderr.write('\r\x1b[K');

@@ -25,3 +25,10 @@ export async function openModelStore(spec?: string, env: NodeJS.ProcessEnv = pro
   store.location = where;
   return store;
 }
+
+/** Opens a store to read from: a folder the user named (spec given) must exist (NOT_FOUND naming it, not an empty list). */
+export async function openExistingModelStore(spec?: string, env: NodeJS.ProcessEnv = process.env): Promise<ModelStore> {
+  const store = await openModelStore(spec, env);
+  if (spec && store instanceof AttestationStore) await store.assertExists();
+  return store;
+}

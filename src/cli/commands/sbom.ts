@@ -39,7 +39,10 @@ Every layer is read once, as a stream, and checked against its diffID. Results a
     if (output) await writeFileAtomic(output, json);
     else out.result(json);
     const c = inventory.catalog;
-    out.info(`sbom: ${c.packages.length} packages, ${c.models.length} models, ${c.datasets.length} datasets, ${inventory.files.length} files, ${inventory.unknowns.length} unknowns${output ? ` → ${output}` : ''}`);
+    const counts = { packages: c.packages.length, models: c.models.length, datasets: c.datasets.length, files: inventory.files.length, unknowns: inventory.unknowns.length };
+    // With -o, stdout is free for a machine summary; without it, stdout is the SBOM itself.
+    if (output && out.json) out.resultJson({ ok: true, output, target, ...counts });
+    out.info(`sbom: ${counts.packages} packages, ${counts.models} models, ${counts.datasets} datasets, ${counts.files} files, ${counts.unknowns} unknowns${output ? ` → ${output}` : ''}`);
     for (const m of c.models) for (const w of m.warnings) out.warn(`${m.name}: ${w}`);
     return 0;
   },
