@@ -17,8 +17,11 @@ export const sbomCommand: Command = {
   ],
   details: `TARGET is docker:REF (local engine), docker-archive:FILE.tar (docker save), oci-dir:PATH (OCI layout),
 registry:REF, or a bare REF (the engine if it has it, else the registry).
-Every layer is read once, as a stream, and checked against its diffID. Results are cached per layer
-(MLBUILD_CACHE_DIR, default ~/.cache/mlbuild). SOURCE_DATE_EPOCH sets the timestamp.`,
+Every layer is read once, as a stream. Archive, OCI layout and registry layers are checked against their blob
+digest and diffID, and docker: through the engine's export stream against its diffIDs; docker: read in place from
+overlay2 is not re-hashed (MLBUILD_DAEMON_READ=export checks it). --platform must match the image's own platform.
+Results are cached per layer (MLBUILD_CACHE_DIR, default ~/.cache/mlbuild). SOURCE_DATE_EPOCH sets the timestamp.
+With -o FILE and --json, a summary (counts, file) is printed on stdout.`,
   async run(args, out) {
     const target = args.positionals[0];
     if (!target || args.positionals.length > 1) fail('USAGE', 'sbom: expected exactly one TARGET');
