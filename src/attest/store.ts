@@ -32,12 +32,17 @@ export function defaultStoreDir(env: NodeJS.ProcessEnv = process.env): string {
 export class AttestationStore {
   constructor(readonly dir: string = defaultStoreDir()) {}
 
+  /** Makes the bundle folder now, so that a store path that cannot work fails before any slow work (USAGE or ENVIRONMENT). */
+  async prepare(): Promise<void> {
+    await ensureDir(join(this.dir, BUNDLE_DIR), 'attestation store folder');
+  }
+
   /** Stores a bundle (checked for shape, not verified: readers verify) and returns its index entry. */
   async put(bundle: string | Uint8Array | BundleJson): Promise<StoreEntry> {
     const bytes = typeof bundle === 'string' || bundle instanceof Uint8Array ? Buffer.from(bundle) : Buffer.from(JSON.stringify(bundle));
     parseBundle(bytes); // BAD_BUNDLE before anything is written
     const file = `${BUNDLE_DIR}/${bundleFileName(bytes)}`;
-    await ensureDir(join(this.dir, BUNDLE_DIR), 'attestation store folder');
+    await this.prepare();
     await atomicWrite(join(this.dir, file), bytes);
     const entry = entryFromBundle(file, bytes, (await stat(join(this.dir, file))).mtime);
     await this.list(); // refresh the index cache (best effort)

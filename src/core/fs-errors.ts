@@ -57,7 +57,8 @@ export async function ensureDir(dir: string, what: string): Promise<void> {
       if ((await stat(cur)).isDirectory()) break;
       fail('USAGE', cur === resolve(dir) ? `${what} ${dir} is not a folder` : `${what} ${dir}: ${cur} is not a folder`);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') failFs(e, `${what} ${dir}`);
+      // Missing, or under a file: walk up to the part that exists, to name it.
+      if (!['ENOENT', 'ENOTDIR'].includes((e as NodeJS.ErrnoException).code ?? '')) failFs(e, `${what} ${dir}`);
       missing.unshift(cur);
       const up = dirname(cur);
       if (up === cur) break;

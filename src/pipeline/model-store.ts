@@ -14,6 +14,8 @@ export interface ModelStore {
   findBySource(source: string, revision?: string): Promise<StoreQuery>;
   findBySubject(digest: Digest | string): Promise<StoreQuery>;
   readBundle(entry: StoreEntry): Promise<{ bytes: Buffer; json: BundleJson }>;
+  /** Checks (and makes) what writing will need, before any slow work; optional. */
+  prepare?(): Promise<void>;
 }
 
 /** Opens the store named by `spec` (or the environment's default); the OCI client loads only for oci:// stores. */

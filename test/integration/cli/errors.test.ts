@@ -53,6 +53,16 @@ describe('--json on failure', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, output, files: 1 });
     expect(JSON.parse(await readFile(output, 'utf8'))).toMatchObject({ bomFormat: 'CycloneDX' });
   });
+
+  it('sbom --platform of another platform than the image is exit 2 naming both, never the wrong SBOM', async () => {
+    const archive = join(tmp.path, 'amd64.tar');
+    await writeDockerArchive(archive, [{ tar: makeTar([{ name: 'a', content: 'a' }]) }]);
+    const r = await runCli(['sbom', `docker-archive:${archive}`, '--platform', 'linux/arm64', '--no-cache']);
+    expectOneLine(r, 2, 'platform');
+    expect(errorLines(r)[0]).toContain('linux/arm64');
+    expect(errorLines(r)[0]).toContain('linux/amd64');
+    expect(r.stdout).toBe('');
+  });
 });
 
 describe('keys generate --out', () => {
@@ -85,6 +95,7 @@ describe('attestation store faults', () => {
       const r = await attest(store);
       expectOneLine(r, 2, store);
       expect(errorLines(r)[0]).toContain(store);
+      expect(r.stderr, 'fails before hashing and signing').not.toContain('signing');
       const list = await runCli(['attest', 'list', '--store', store]);
       expectOneLine(list, 2, `list ${store}`);
     }
