@@ -1,10 +1,11 @@
 // ECDSA P-256 key pairs in PEM: generation, writing without overwriting, loading with coded errors, key hints.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { constants as fsc } from 'node:fs';
-import { mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256Hex } from '../core/digest.js';
 import { describeError, fail } from '../core/errors.js';
+import { ensureDir, failFs } from '../core/fs-errors.js';
 
 /** The private key file name written by `writeKeyPair`. */
 export const PRIVATE_KEY_FILE = 'mlbuild.key';
@@ -42,7 +43,7 @@ export async function writeKeyPair(
 ): Promise<{ privateKeyPath: string; publicKeyPath: string; hint: string }> {
   const privateKeyPath = join(dir, PRIVATE_KEY_FILE);
   const publicKeyPath = join(dir, PUBLIC_KEY_FILE);
-  await mkdir(dir, { recursive: true });
+  await ensureDir(dir, 'key folder');
   const pair = generateKeyPair(opts);
   await writeNew(privateKeyPath, pair.privateKeyPem, 0o600);
   try {
@@ -60,11 +61,14 @@ async function writeNew(path: string, text: string, mode: number): Promise<void>
     fh = await open(path, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, mode);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') fail('EXISTS', `${path} already exists; not overwriting a key`);
-    fail('ENVIRONMENT', `cannot create ${path}: ${describeError(e)}`, { cause: e });
+    failFs(e, `cannot create ${path}`);
   }
   try {
     await fh.writeFile(text);
     await fh.chmod(mode); // open()'s mode passes through the umask; set it exactly
+  } catch (e) {
+    await unlink(path).catch(() => undefined); // no half-written key left behind
+    failFs(e, `cannot write ${path}`);
   } finally {
     await fh.close();
   }

@@ -1,10 +1,11 @@
 // The local attestation store: bundle files named by digest (the truth) plus index.json (a rebuildable cache).
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Digest } from '../core/digest.js';
 import { describeError, fail, isMlbuildError, MlbuildError } from '../core/errors.js';
+import { ensureDir, failFs } from '../core/fs-errors.js';
 import { parseBundle, type BundleJson } from './bundle.js';
 import { normalizeSourceUrl } from './source-url.js';
 import { BUNDLE_DIR, BUNDLE_SUFFIX, bundleFileName, entryFromBundle, isStoreEntry, matchesRevision, type StoreEntry } from './store-entry.js';
@@ -31,12 +32,17 @@ export function defaultStoreDir(env: NodeJS.ProcessEnv = process.env): string {
 export class AttestationStore {
   constructor(readonly dir: string = defaultStoreDir()) {}
 
+  /** Makes the bundle folder now, so that a store path that cannot work fails before any slow work (USAGE or ENVIRONMENT). */
+  async prepare(): Promise<void> {
+    await ensureDir(join(this.dir, BUNDLE_DIR), 'attestation store folder');
+  }
+
   /** Stores a bundle (checked for shape, not verified: readers verify) and returns its index entry. */
   async put(bundle: string | Uint8Array | BundleJson): Promise<StoreEntry> {
     const bytes = typeof bundle === 'string' || bundle instanceof Uint8Array ? Buffer.from(bundle) : Buffer.from(JSON.stringify(bundle));
     parseBundle(bytes); // BAD_BUNDLE before anything is written
     const file = `${BUNDLE_DIR}/${bundleFileName(bytes)}`;
-    await mkdir(join(this.dir, BUNDLE_DIR), { recursive: true });
+    await this.prepare();
     await atomicWrite(join(this.dir, file), bytes);
     const entry = entryFromBundle(file, bytes, (await stat(join(this.dir, file))).mtime);
     await this.list(); // refresh the index cache (best effort)
@@ -97,13 +103,25 @@ export class AttestationStore {
     return { bytes, json: JSON.parse(bytes.toString('utf8')) as BundleJson };
   }
 
+  /** Checks that the store folder exists and is a folder (NOT_FOUND or USAGE naming it), for readers given a path. */
+  async assertExists(): Promise<void> {
+    let st;
+    try {
+      st = await stat(this.dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') fail('NOT_FOUND', `attestation store ${this.dir} does not exist`);
+      failFs(e, `attestation store ${this.dir}`);
+    }
+    if (!st.isDirectory()) fail('USAGE', `attestation store ${this.dir} is not a folder`);
+  }
+
   private async bundleFiles(): Promise<string[]> {
     try {
       const names = await readdir(join(this.dir, BUNDLE_DIR));
       return names.filter((n) => n.endsWith(BUNDLE_SUFFIX) && !n.startsWith('.')).map((n) => `${BUNDLE_DIR}/${n}`).sort();
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      fail('ENVIRONMENT', `cannot read attestation store ${this.dir}: ${describeError(e)}`, { cause: e });
+      failFs(e, `cannot read attestation store ${this.dir}`);
     }
   }
 
@@ -132,6 +150,6 @@ async function atomicWrite(path: string, bytes: Buffer): Promise<void> {
     await rename(tmp, path);
   } catch (e) {
     await unlink(tmp).catch(() => undefined);
-    fail('ENVIRONMENT', `cannot write ${path}: ${describeError(e)}`, { cause: e });
+    failFs(e, `cannot write ${path}`);
   }
 }

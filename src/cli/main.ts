@@ -1,8 +1,9 @@
 // The CLI entry: global flags, command dispatch, and the single place errors become one line and an exit code.
-import { isMlbuildError, toolVersion } from '../core/index.js';
+import { toolVersion } from '../core/index.js';
 import { commands } from './commands/index.js';
 import { helpText, parseCommandArgs, type Command } from './command.js';
 import { Output } from './output.js';
+import { reportError } from './report-error.js';
 
 function topHelp(): string {
   const lines = ['Usage: mlbuild COMMAND [OPTIONS]', '', 'Trustworthy ML service images: model attestations, model-aware SBOMs, signed referrers, verification before pull.', '', 'Commands:'];
@@ -36,26 +37,31 @@ export async function main(rawArgv: string[]): Promise<number> {
   }
   if (lead.length > 0 && argv.length > 0) argv = [...argv.slice(0, commandWords(argv)), ...lead, ...argv.slice(commandWords(argv))];
   const out = new Output();
-  out.verbose = argv.includes('-v') || argv.includes('--verbose');
-  out.json = argv.includes('--json');
+  out.verbose = rawArgv.includes('-v') || rawArgv.includes('--verbose');
+  // Set before parsing, so that usage errors (unknown command or flag, missing value) are JSON too.
+  out.json = rawArgv.includes('--json');
+  const usage = (message: string): number => out.failure({ code: 'USAGE', exitCode: 2, message });
   try {
     if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+      if (argv.length === 0 && out.json) return usage('no command given (see mlbuild --help)');
       process.stdout.write(topHelp());
       return argv.length === 0 ? 2 : 0;
     }
     if (argv[0] === '--version' || argv[0] === 'version') {
-      process.stdout.write(`mlbuild ${toolVersion()}\n`);
+      if (out.json) out.resultJson({ version: toolVersion() });
+      else process.stdout.write(`mlbuild ${toolVersion()}\n`);
       return 0;
     }
     const found = findCommand(argv);
     if (!found) {
       const group = commands.filter((c) => c.name.startsWith(`${argv[0]} `));
-      if (group.length > 0 && (argv.length === 1 || argv[1] === '--help' || argv[1] === '-h')) {
+      const bare = argv.length === 1 || (argv.length === 2 && argv[1] === '--json');
+      if (group.length > 0 && out.json && bare) return usage(`${argv[0]}: missing subcommand (${group.map((c) => c.name).join(', ')})`);
+      if (group.length > 0 && (bare || argv[1] === '--help' || argv[1] === '-h')) {
         process.stdout.write(`Usage: mlbuild ${argv[0]} SUBCOMMAND\n\n${group.map((c) => `  ${c.name.padEnd(16)} ${c.summary.split('. ')[0]}`).join('\n')}\n`);
-        return argv.length === 1 ? 2 : 0;
+        return bare ? 2 : 0;
       }
-      out.error(`unknown command '${argv.slice(0, group.length > 0 ? 2 : 1).join(' ')}' (see mlbuild --help)`);
-      return 2;
+      return usage(`unknown command '${argv.slice(0, group.length > 0 ? 2 : 1).join(' ')}' (see mlbuild --help)`);
     }
     const { cmd, rest } = found;
     if (!cmd.rawArgs && (rest.includes('--help') || rest.includes('-h'))) {
@@ -63,19 +69,11 @@ export async function main(rawArgv: string[]): Promise<number> {
       return 0;
     }
     const parsed = cmd.rawArgs ? { values: {}, positionals: [] } : parseCommandArgs(cmd, rest);
-    out.json = parsed.values.json === true;
+    if (!cmd.rawArgs) out.json = parsed.values.json === true;
     out.quiet = parsed.values.quiet === true;
     return await cmd.run({ ...parsed, raw: rest }, out);
   } catch (err) {
-    out.done();
-    if (isMlbuildError(err)) {
-      out.error(`${err.message}${err.hint ? ` (${err.hint})` : ''}`);
-      if (out.json) out.resultJson({ ok: false, error: { code: err.code, exitCode: err.exitCode, message: err.message, hint: err.hint } });
-      if (out.verbose && err.cause) out.error(`cause: ${String((err.cause as Error)?.stack ?? err.cause)}`);
-      return err.exitCode;
-    }
-    out.error(`internal error: ${(err as Error)?.message ?? String(err)}${out.verbose ? `\n${(err as Error)?.stack}` : ' (run with -v for details)'}`);
-    return 70;
+    return reportError(err, out);
   }
 }
 

@@ -10,6 +10,10 @@ export class Output {
   private readonly tty = Boolean(process.stderr.isTTY);
   private started = Date.now();
   private bytes = 0;
+  /** Bytes reported by `bytes` events since the last finished layer. */
+  private current = 0;
+  private drawn = 0;
+  private label = 'reading';
 
   /** Writes a result line (or text) to stdout. */
   result(text: string): void {
@@ -41,6 +45,14 @@ export class Output {
     process.stderr.write(`mlbuild: ${text}\n`);
   }
 
+  /** Reports a failure: one line on stderr and, with --json, `{ok: false, error}` on stdout; returns the exit code. */
+  failure(error: { code: string; exitCode: number; message: string; hint?: string }): number {
+    this.done();
+    this.error(`${error.message}${error.hint ? ` (${error.hint})` : ''}`);
+    if (this.json) this.resultJson({ ok: false, error });
+    return error.exitCode;
+  }
+
   private clearProgress(): void {
     if (this.progressShown) {
       process.stderr.write('\r\x1b[K');
@@ -59,17 +71,34 @@ export class Output {
       if (!this.quiet) this.info(`${e.name}${e.detail ? `: ${e.detail}` : ''}`);
       return;
     }
-    if (e.type === 'layer-done') {
-      this.bytes += e.bytes;
-      if (this.verbose) this.info(`layer ${e.index} ${e.diffID.slice(7, 19)} ${e.cached ? 'cached' : `${(e.bytes / 1e6).toFixed(1)} MB`}`);
+    if (e.type === 'bytes') {
+      this.current += e.bytes;
+      if (Date.now() - this.drawn >= 100) this.progress(this.label);
+      return;
     }
-    if ((e.type === 'layer-start' || e.type === 'layer-done') && this.tty && !this.quiet && !this.json) {
-      const secs = Math.max((Date.now() - this.started) / 1000, 0.001);
-      const label = e.type === 'layer-start' ? `layer ${e.index + 1}/${e.total}` : `layer ${e.index + 1} done`;
-      process.stderr.write(`\r\x1b[K${label}  ${(this.bytes / 1e6).toFixed(0)} MB  ${(this.bytes / 1e6 / secs).toFixed(0)} MB/s`);
-      this.progressShown = true;
+    if (e.type === 'layer-done') {
+      // Bytes streamed through this layer when reported as they passed, else the size the source gave at the end.
+      this.bytes += this.current > 0 ? this.current : e.bytes;
+      this.current = 0;
+      if (this.verbose) this.info(`layer ${e.index} ${e.diffID.slice(7, 19)} ${e.cached ? 'cached' : `${(e.bytes / 1e6).toFixed(1)} MB`}`);
+      this.progress(`layer ${e.index + 1} done`);
+    }
+    if (e.type === 'layer-start') {
+      this.label = `layer ${e.index + 1}/${e.total}`;
+      this.progress(this.label);
     }
   };
+
+  /** The progress line (terminal only): what is being read, bytes so far and the rate. */
+  private progress(label: string): void {
+    if (!this.tty || this.quiet || this.json) return;
+    const now = Date.now();
+    const secs = Math.max((now - this.started) / 1000, 0.001);
+    const total = this.bytes + this.current;
+    process.stderr.write(`\r\x1b[K${label}  ${(total / 1e6).toFixed(0)} MB  ${(total / 1e6 / secs).toFixed(0)} MB/s`);
+    this.progressShown = true;
+    this.drawn = now;
+  }
 
   /** Ends any progress line. */
   done(): void {

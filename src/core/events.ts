@@ -5,6 +5,7 @@ export type MlEvent =
   | { type: 'log'; level: 'debug' | 'info' | 'warn'; message: string }
   | { type: 'layer-start'; index: number; total: number; diffID: string; size?: number }
   | { type: 'layer-done'; index: number; diffID: string; bytes: number; cached: boolean }
+  /** Bytes read or hashed since the last such event (progress within a layer or a model). */
   | { type: 'bytes'; bytes: number }
   | { type: 'step'; name: string; detail?: string };
 
@@ -22,4 +23,20 @@ export function warn(sink: EventSink, message: string): void {
 /** Convenience: emit an info line through a sink. */
 export function info(sink: EventSink, message: string): void {
   sink({ type: 'log', level: 'info', message });
+}
+
+/** Batches byte counts into `bytes` events of at least `every` bytes (default 4 MiB); `flush` sends the rest. */
+export function byteEvents(sink: EventSink, every = 4 << 20): { add(n: number): void; flush(): void } {
+  let pending = 0;
+  const flush = (): void => {
+    if (pending > 0) sink({ type: 'bytes', bytes: pending });
+    pending = 0;
+  };
+  return {
+    add(n) {
+      pending += n;
+      if (pending >= every) flush();
+    },
+    flush,
+  };
 }

@@ -4,3 +4,4 @@ export * from './digest.js';
 export * from './events.js';
 export * from './version.js';
 export * from './files.js';
+export * from './fs-errors.js';

@@ -3,7 +3,7 @@ import { fail } from '../core/index.js';
 import { openDockerArchive } from './sources/docker-archive.js';
 import { openOciDir } from './sources/oci-dir.js';
 import { openDaemonImage, daemonHasImage } from './sources/daemon.js';
-import type { Platform } from './platform.js';
+import { formatPlatform, platformMatches, type Platform } from './platform.js';
 import type { Image } from './types.js';
 
 /** Opens a registry image; provided by the registry module and wired in by the pipeline. */
@@ -22,8 +22,22 @@ function splitSuffix(rest: string): [string, string | undefined] {
   return [rest, undefined];
 }
 
-/** Opens TARGET (`docker:REF`, `docker-archive:FILE[:TAG]`, `oci-dir:PATH[:REF]`, `registry:REF`, bare REF). */
+/**
+ * Opens TARGET (`docker:REF`, `docker-archive:FILE[:TAG]`, `oci-dir:PATH[:REF]`, `registry:REF`, bare REF); with a
+ * platform, an image of another platform is a BAD_TARGET naming both (never a silent substitute).
+ */
 export async function openImage(target: string, opts: OpenOptions = {}): Promise<Image> {
+  const image = await openByScheme(target, opts);
+  const want = opts.platform;
+  const have = { os: image.config.os, architecture: image.config.architecture, variant: image.config.variant };
+  if (want && !platformMatches(have, want)) {
+    await image.close();
+    fail('BAD_TARGET', `${target} is ${formatPlatform(have as Platform)}, not the ${formatPlatform(want)} asked for with --platform`);
+  }
+  return image;
+}
+
+async function openByScheme(target: string, opts: OpenOptions): Promise<Image> {
   const colon = target.indexOf(':');
   const scheme = colon > 0 ? target.slice(0, colon) : '';
   const rest = target.slice(colon + 1);

@@ -28,6 +28,12 @@ export function formatPlatform(p: Platform): string {
   return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
 }
 
+/** True when a platform (an image config's os/architecture/variant) is the one wanted; unknown parts do not differ. */
+export function platformMatches(have: Partial<Platform>, want: Platform): boolean {
+  const same = (a: string | undefined, b: string | undefined): boolean => !a || !b || a === b;
+  return same(have.os, want.os) && same(have.architecture, want.architecture) && same(have.variant, want.variant);
+}
+
 /** Picks the descriptor matching the platform from index manifests; throws NOT_FOUND listing what exists. */
 export function selectPlatform<T extends { platform?: Partial<Platform> }>(manifests: T[], want: Platform, what: string): T {
   const match = manifests.find(

@@ -22,7 +22,11 @@ export class TarScan {
   private readonly diff = createHash('sha256');
   bytes = 0;
 
-  constructor(opts: ScanOptions, private readonly hashDiff: boolean) {
+  constructor(
+    opts: ScanOptions,
+    private readonly hashDiff: boolean,
+    private readonly onBytes?: (n: number) => void,
+  ) {
     this.scanner = new LayerScanner(opts);
     this.parser = new TarParser(this.scanner);
   }
@@ -31,6 +35,7 @@ export class TarScan {
   write = (chunk: Buffer): void => {
     if (this.hashDiff) this.diff.update(chunk);
     this.bytes += chunk.length;
+    this.onBytes?.(chunk.length);
     if (!this.parser.done) this.parser.write(chunk);
   };
 
@@ -49,15 +54,15 @@ export function checkLayer(layer: Layer, diffID: Digest | undefined, ts: TarScan
   if (ts.scanner.fatal) fail('CORRUPT_INPUT', `${what}: not a valid tar: ${ts.scanner.fatal}`);
 }
 
-/** Reads a layer from its source (file range, stream or overlay2 dir) and returns its scan; checks digests. */
-export async function readLayer(layer: Layer, opts: ScanOptions, hasher: OffloadHasher): Promise<LayerRead> {
+/** Reads a layer from its source (file range, stream or overlay2 dir) and returns its scan; checks digests; `onBytes` sees tar bytes as they pass. */
+export async function readLayer(layer: Layer, opts: ScanOptions, hasher: OffloadHasher, onBytes?: (n: number) => void): Promise<LayerRead> {
   const what = `layer ${layer.index} (${layer.diffID.slice(0, 19)})`;
   const src = layer.bytes;
   if (src.kind === 'dir') {
     const scanner = new LayerScanner(opts);
     const opaque = src.opaque();
     opaque.catch(() => undefined); // awaited by the walk; a walk that fails first must not leave it unhandled
-    const bytes = await walkLayerDir(src.dir, scanner, what, opaque);
+    const bytes = await walkLayerDir(src.dir, scanner, what, opaque, onBytes);
     return { scan: scanner.scan, bytes };
   }
   if (src.kind === 'export') fail('UNSUPPORTED', `${what}: only readable through the image export stream`);
@@ -68,7 +73,7 @@ export async function readLayer(layer: Layer, opts: ScanOptions, hasher: Offload
       const head = Buffer.alloc(Math.min(8, src.size));
       await fh.read(head, 0, head.length, src.offset);
       const compressed = detectCompression(head, what) !== 'none';
-      const ts = new TarScan(opts, compressed);
+      const ts = new TarScan(opts, compressed, onBytes);
       const decoder = new LayerDecoder(ts.write, what);
       const raw = await hasher.hashRange(fh, src.offset, src.size, (c) => decoder.write(c), what);
       await decoder.end();
@@ -81,7 +86,7 @@ export async function readLayer(layer: Layer, opts: ScanOptions, hasher: Offload
     }
   }
   // A stream (registry blob): its blob digest is checked by the stream itself; the diffID is hashed here.
-  const ts = new TarScan(opts, true);
+  const ts = new TarScan(opts, true, onBytes);
   const decoder = new LayerDecoder(ts.write, what);
   for await (const chunk of await src.open()) {
     const r = decoder.write(chunk);

@@ -1,5 +1,5 @@
 // Scans every layer of an image once, top-down, reusing cached layer scans; returns scans bottom-up.
-import { fail, type EventSink, noEvents, type Digest } from '../core/index.js';
+import { byteEvents, fail, type EventSink, noEvents, type Digest } from '../core/index.js';
 import type { ProbeFactory } from '../catalog/probe.js';
 import { HiddenIndex } from './hidden.js';
 import type { LayerCache } from './layer-cache.js';
@@ -37,7 +37,9 @@ export async function scanImage(image: Image, opts: ScanImageOptions = {}): Prom
         continue;
       } else {
         hasher ??= new OffloadHasher();
-        let read = await readLayer(layer, { hidden: (p) => hidden.hides(p), probeFor: opts.probeFor }, hasher);
+        const progress = byteEvents(events);
+        let read = await readLayer(layer, { hidden: (p) => hidden.hides(p), probeFor: opts.probeFor }, hasher, progress.add);
+        progress.flush();
         // A visible hard link to a name an upper layer deleted: its content was skipped with that name. Read the
         // layer again without skipping, so the link's content is hashed and identified like any other file.
         if (read.scan.unhashed.some((p) => !hidden.hides(p))) read = await readLayer(layer, { hidden: () => false, probeFor: opts.probeFor }, hasher);
@@ -63,10 +65,12 @@ async function scanExport(image: Image, layers: Layer[], scans: Array<LayerScan 
     entry: (h): ContentSink | undefined => {
       const isLayer = /(^|\/)layer\.tar$/.test(h.path) || /^blobs\/sha256\/[a-f0-9]{64}$/.test(h.path);
       if (!isLayer || h.type !== 'file') return undefined;
-      const ts = new TarScan({ probeFor: opts.probeFor }, true);
+      const progress = byteEvents(opts.events ?? noEvents);
+      const ts = new TarScan({ probeFor: opts.probeFor }, true, progress.add);
       return {
         data: ts.write,
         end: () => {
+          progress.flush();
           const diffID = ts.finish() as Digest;
           const layer = wanted.get(diffID);
           if (!layer) return;

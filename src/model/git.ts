@@ -28,13 +28,20 @@ export function runGit(args: string[], cwd: string, code: 'BAD_TARGET' | 'NOT_FO
 /** Clones `url` into `dir` (which must be empty) and checks out `rev` (branch, tag or commit); returns the full commit. */
 export async function cloneAt(url: string, dir: string, rev?: string): Promise<string> {
   await runGit(['clone', '--quiet', '--no-checkout', '--', url, dir], tmpdir()).catch((e: unknown) => {
-    if (e instanceof MlbuildError) fail('BAD_TARGET', `cannot clone ${redactUrl(url)}: ${e.message}`, { cause: e });
+    if (e instanceof MlbuildError) fail(e.code === 'BAD_TARGET' && unreachable(e.message) ? 'ENVIRONMENT' : e.code, `cannot clone ${redactUrl(url)}: ${e.message}`, { cause: e });
     throw e;
   });
   const target = rev ?? 'HEAD';
   const commit = await resolveRev(dir, target).catch(() => fail('BAD_TARGET', `revision ${target} not found in ${redactUrl(url)}`));
   await runGit(['-c', 'advice.detachedHead=false', 'checkout', '--quiet', '--detach', commit], dir);
   return commit;
+}
+
+// git's words for a host it could not reach (DNS, refused, timed out, TLS, proxy, 5xx): an environment error, not bad input.
+const UNREACHABLE = /could not resolve (host|proxy)|failed to connect|couldn't connect|connection (refused|timed out|reset)|operation timed out|ssl certificate problem|ssl_connect|gnutls_handshake|tls connect|returned error: 5\d\d|unable to access .*: (recv|send) failure|network is unreachable|no route to host/i;
+
+function unreachable(message: string): boolean {
+  return UNREACHABLE.test(message);
 }
 
 async function resolveRev(dir: string, rev: string): Promise<string> {

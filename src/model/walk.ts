@@ -29,7 +29,7 @@ export interface WalkResult {
 export interface PathFilter {
   include?: string[];
   exclude?: string[];
-  /** Paths always taken, whatever include says (the model card). */
+  /** Paths taken whatever include says (the model card), unless exclude names them: exclude always wins. */
   always?: string[];
 }
 
@@ -45,7 +45,7 @@ export function pathMatcher(filter: PathFilter): (path: string) => boolean {
   const inc = filter.include && filter.include.length > 0 ? compile(filter.include) : () => true;
   const exc = filter.exclude && filter.exclude.length > 0 ? compile(filter.exclude) : () => false;
   const always = new Set(filter.always ?? []);
-  return (p) => always.has(p) || (inc(p) && !exc(p));
+  return (p) => !exc(p) && (always.has(p) || inc(p));
 }
 
 /** Walks `root` (a folder) recursively without following links; `only` restricts the walk to those root-level names. */

@@ -7,7 +7,7 @@ import type { BundleJson } from '../attest/bundle.js';
 import type { Signer } from '../attest/signer.js';
 import { fail } from '../core/errors.js';
 import { noEvents, warn, type EventSink } from '../core/events.js';
-import { readCardFacts } from '../model/card.js';
+import { CARD_NAMES, readCardFacts } from '../model/card.js';
 import { startScan, withModelSource, type ModelFilter } from './model-open.js';
 import type { ModelStore } from './model-store.js';
 
@@ -54,6 +54,9 @@ export async function attestModel(source: string, opts: AttestModelOptions): Pro
       fail('BAD_TARGET', `model ${m.name} contains files that cannot be signed (allow_symlinks is false): ${list}`);
     }
     if (scan.files.length === 0) fail('BAD_TARGET', `model ${m.name} has no files to sign${opts.include?.length ? ' (check --include)' : ''}`);
+    if (opts.include?.length && scan.files.every((f) => CARD_NAMES.includes(f.path))) {
+      fail('USAGE', `--include ${opts.include.join(' ')} matches no file of ${m.name} besides the model card`);
+    }
     const card = await reading;
     for (const w of card.warnings) warn(events, w);
     const facts: AttestedFacts = {};

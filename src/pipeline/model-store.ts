@@ -14,6 +14,8 @@ export interface ModelStore {
   findBySource(source: string, revision?: string): Promise<StoreQuery>;
   findBySubject(digest: Digest | string): Promise<StoreQuery>;
   readBundle(entry: StoreEntry): Promise<{ bytes: Buffer; json: BundleJson }>;
+  /** Checks (and makes) what writing will need, before any slow work; optional. */
+  prepare?(): Promise<void>;
 }
 
 /** Opens the store named by `spec` (or the environment's default); the OCI client loads only for oci:// stores. */
@@ -23,5 +25,12 @@ export async function openModelStore(spec?: string, env: NodeJS.ProcessEnv = pro
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(where)) fail('USAGE', `unsupported store ${where} (use a folder or oci://REGISTRY/REPO)`);
   const store = new AttestationStore(where) as AttestationStore & { location: string };
   store.location = where;
+  return store;
+}
+
+/** Opens a store to read from: a folder the user named (spec given) must exist (NOT_FOUND naming it, not an empty list). */
+export async function openExistingModelStore(spec?: string, env: NodeJS.ProcessEnv = process.env): Promise<ModelStore> {
+  const store = await openModelStore(spec, env);
+  if (spec && store instanceof AttestationStore) await store.assertExists();
   return store;
 }

@@ -28,19 +28,23 @@ export function emptyIndex(): ImageIndex {
   return { schemaVersion: 2, mediaType: MediaType.OCI_INDEX, manifests: [] };
 }
 
-/** Reads the fallback index; missing means empty, and unreadable or non-index content is reported and treated as empty. */
-export async function readFallbackIndex(client: RegistryClient, repo: Repository, subject: Digest): Promise<ImageIndex> {
+/**
+ * Reads the fallback index; missing means empty, and unreadable or non-index content is reported and treated as
+ * empty: a reader ignores it, a writer (`forUpdate`) says it will replace it.
+ */
+export async function readFallbackIndex(client: RegistryClient, repo: Repository, subject: Digest, forUpdate = false): Promise<ImageIndex> {
   const ref = new ImageReference(repo.registry, repo.name, fallbackTag(subject));
+  const fate = forUpdate ? 'it will be replaced' : 'read as holding no referrers';
   try {
     const got = await client.getManifest(ref);
     if (isIndex(got.manifest) && Array.isArray(got.manifest.manifests)) {
       return { ...got.manifest, manifests: got.manifest.manifests.filter((d) => d && typeof d.digest === 'string') };
     }
-    warn(client.events, `registry: ${ref} holds a ${got.mediaType}, not a referrers index; it will be replaced`);
+    warn(client.events, `registry: ${ref} holds a ${got.mediaType}, not a referrers index; ${fate}`);
   } catch (e) {
     if (isMlbuildError(e, 'NOT_FOUND')) return emptyIndex();
     if (!isMlbuildError(e, 'CORRUPT_INPUT') && !isMlbuildError(e, 'UNSUPPORTED')) throw e;
-    warn(client.events, `registry: ${ref} holds unreadable content (${e.message}); it will be replaced`);
+    warn(client.events, `registry: unreadable content under the fallback tag: ${e.message}; ${fate}`);
   }
   return emptyIndex();
 }
@@ -82,7 +86,7 @@ export async function updateFallbackIndex(
   const where = `${repo.registry}/${repo.name}:${fallbackTag(subject)}`;
   let prune = false;
   for (let attempt = 0; ; attempt++) {
-    const current = await readFallbackIndex(client, repo, subject);
+    const current = await readFallbackIndex(client, repo, subject, true);
     if (prune) current.manifests = await dropMissing(client, repo, current.manifests);
     if (done(current.manifests)) return;
     if (attempt >= attempts) {
@@ -97,7 +101,7 @@ export async function updateFallbackIndex(
         continue;
       }
       if (!(e instanceof MlbuildError && e.temporary)) throw e;
-      warn(client.events, `registry: ${where}: ${e.message}; retrying`);
+      warn(client.events, `registry: ${e.message}; retrying`); // the message names the manifest already
       await sleep(backoffDelay(attempt + 1, { baseDelayMs: 200, maxDelayMs: 5000 }));
       continue;
     }

@@ -121,12 +121,13 @@ export async function registryFetch(req: FetchRequest, policy: FetchPolicy = DEF
     let wait = backoffDelay(attempt, policy);
     const retryAfter = res ? parseRetryAfter(res.headers.get('retry-after')) : undefined;
     if (retryAfter !== undefined) wait = Math.min(Math.max(wait, retryAfter), policy.retryAfterCapMs);
-    const reason = error ? error.message : `HTTP ${res?.status}`;
+    // A network error's message already starts with what was asked; an HTTP status does not.
+    const reason = error ? error.message : `${req.what}: HTTP ${res?.status}`;
     await res?.body?.cancel().catch(() => undefined);
     policy.events({
       type: 'log',
       level: 'warn',
-      message: `registry: ${req.what}: ${reason}; retry ${attempt}/${attempts - 1} in ${wait} ms`,
+      message: `registry: ${reason}; retry ${attempt}/${attempts - 1} in ${wait} ms`,
     });
     await sleep(wait);
   }

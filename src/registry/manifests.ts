@@ -3,6 +3,7 @@ import { fail } from '../core/errors.js';
 import { isDigest, sha256Digest, type Digest } from '../core/digest.js';
 import { repositoryScope } from './auth.js';
 import { contentLength, readCapped } from './body.js';
+import { formatReference } from './reference.js';
 import { responseError } from './errors.js';
 import type { RegistrySession } from './session.js';
 import { ALL_MANIFEST_TYPES, type Descriptor, type FetchedManifest, type ImageIndex, type ImageManifest } from './types.js';
@@ -26,7 +27,7 @@ export async function fetchManifest(
   reference: string,
   accept: readonly string[] = ALL_MANIFEST_TYPES,
 ): Promise<FetchedManifest> {
-  const what = `manifest ${s.registry}/${name}:${reference}`;
+  const what = `manifest ${formatReference(s.registry, name, reference)}`;
   const res = await s.request({
     method: 'GET',
     path: path(name, reference),
@@ -63,7 +64,7 @@ export async function headManifest(
   reference: string,
   accept: readonly string[] = ALL_MANIFEST_TYPES,
 ): Promise<Descriptor | undefined> {
-  const what = `manifest ${s.registry}/${name}:${reference}`;
+  const what = `manifest ${formatReference(s.registry, name, reference)}`;
   const res = await s.request({
     method: 'HEAD',
     path: path(name, reference),
@@ -100,7 +101,7 @@ export async function putManifest(
   mediaType: string,
   opts: { retry?: boolean } = {},
 ): Promise<PutManifestResult> {
-  const what = `manifest upload ${s.registry}/${name}:${tagOrDigest}`;
+  const what = `manifest upload ${formatReference(s.registry, name, tagOrDigest)}`;
   if (bytes.length > MAX_MANIFEST_BYTES) fail('CORRUPT_INPUT', `${what}: ${bytes.length} bytes is more than allowed`);
   const digest = sha256Digest(bytes);
   if (isDigest(tagOrDigest) && tagOrDigest !== digest) fail('DIGEST_MISMATCH', `${what}: bytes have digest ${digest}`);

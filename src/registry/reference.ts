@@ -123,3 +123,8 @@ export function toRepository(repo: RepositoryLike): Repository {
 export function toReference(ref: ImageReference | string): ImageReference {
   return typeof ref === 'string' ? parseReference(ref) : ref;
 }
+
+/** `registry/name:tag` or `registry/name@sha256:…`, as a reference with this tag or digest is written. */
+export function formatReference(registry: string, name: string, tagOrDigest: string): string {
+  return `${registry}/${name}${isDigest(tagOrDigest) ? '@' : ':'}${tagOrDigest}`;
+}

@@ -37,6 +37,7 @@ another password); 3 environment error.`,
     let signing: Promise<Signer> | undefined;
     const signer = (): Promise<Signer> => (signing ??= signerFrom(args));
     const store = bool(args, 'no-store') ? undefined : await openModelStore(str(args, 'store'));
+    await store?.prepare?.(); // a store path that cannot work fails before the hashing
     const r = await attestModel(source, { signer, store, include: strs(args, 'include'), exclude: strs(args, 'exclude'), events: out.event });
     out.done();
     const output = str(args, 'output');

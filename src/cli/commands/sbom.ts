@@ -17,8 +17,11 @@ export const sbomCommand: Command = {
   ],
   details: `TARGET is docker:REF (local engine), docker-archive:FILE.tar (docker save), oci-dir:PATH (OCI layout),
 registry:REF, or a bare REF (the engine if it has it, else the registry).
-Every layer is read once, as a stream, and checked against its diffID. Results are cached per layer
-(MLBUILD_CACHE_DIR, default ~/.cache/mlbuild). SOURCE_DATE_EPOCH sets the timestamp.`,
+Every layer is read once, as a stream. Archive, OCI layout and registry layers are checked against their blob
+digest and diffID, and docker: through the engine's export stream against its diffIDs; docker: read in place from
+overlay2 is not re-hashed (MLBUILD_DAEMON_READ=export checks it). --platform must match the image's own platform.
+Results are cached per layer (MLBUILD_CACHE_DIR, default ~/.cache/mlbuild). SOURCE_DATE_EPOCH sets the timestamp.
+With -o FILE and --json, a summary (counts, file) is printed on stdout.`,
   async run(args, out) {
     const target = args.positionals[0];
     if (!target || args.positionals.length > 1) fail('USAGE', 'sbom: expected exactly one TARGET');
@@ -39,7 +42,10 @@ Every layer is read once, as a stream, and checked against its diffID. Results a
     if (output) await writeFileAtomic(output, json);
     else out.result(json);
     const c = inventory.catalog;
-    out.info(`sbom: ${c.packages.length} packages, ${c.models.length} models, ${c.datasets.length} datasets, ${inventory.files.length} files, ${inventory.unknowns.length} unknowns${output ? ` → ${output}` : ''}`);
+    const counts = { packages: c.packages.length, models: c.models.length, datasets: c.datasets.length, files: inventory.files.length, unknowns: inventory.unknowns.length };
+    // With -o, stdout is free for a machine summary; without it, stdout is the SBOM itself.
+    if (output && out.json) out.resultJson({ ok: true, output, target, ...counts });
+    out.info(`sbom: ${counts.packages} packages, ${counts.models} models, ${counts.datasets} datasets, ${counts.files} files, ${counts.unknowns} unknowns${output ? ` → ${output}` : ''}`);
     for (const m of c.models) for (const w of m.warnings) out.warn(`${m.name}: ${w}`);
     return 0;
   },

@@ -27,7 +27,7 @@ intact --attestation file from an untrusted signer); 2 on bad input (bad flag, p
     // The hash workers start first, so that their start-up overlaps the module loading below.
     (await import('../../model/hash-pool.js')).warmHashWorkers();
     // Heavy modules (sigstore, CEL) load on demand, so the CLI starts fast and --help stays instant.
-    const [{ verifyModel }, { openModelStore }] = await Promise.all([import('../../pipeline/model-verify.js'), import('../../pipeline/model-store.js')]);
+    const [{ verifyModel }, { openExistingModelStore }] = await Promise.all([import('../../pipeline/model-verify.js'), import('../../pipeline/model-store.js')]);
     const policyFile = str(args, 'policy');
     const policy = policyFile ? await (await import('../../policy/load.js')).loadPolicy(policyFile) : undefined;
     const { trustFrom } = await import('./trust-flags.js');
@@ -37,7 +37,7 @@ intact --attestation file from an untrusted signer); 2 on bad input (bad flag, p
       trust,
       policy,
       attestationFile,
-      store: attestationFile ? undefined : await openModelStore(str(args, 'store')),
+      store: attestationFile ? undefined : await openExistingModelStore(str(args, 'store')),
       hubUrl: str(args, 'hub-url'),
       events: out.event,
     });

@@ -46,8 +46,8 @@ function header(path: string, type: TarHeader['type'], size: number, mode: numbe
   return { path, type, size, mode, linkname, devmajor: 0, devminor: 0 };
 }
 
-/** Walks a layer dir in sorted order, feeding entries and file content to the scanner; returns bytes read. */
-export async function walkLayerDir(root: string, scanner: LayerScanner, what: string, opaque: Promise<string[]>): Promise<number> {
+/** Walks a layer dir in sorted order, feeding entries and file content to the scanner (and `onBytes`); returns bytes read. */
+export async function walkLayerDir(root: string, scanner: LayerScanner, what: string, opaque: Promise<string[]>, onBytes?: (n: number) => void): Promise<number> {
   const buf = Buffer.allocUnsafe(CHUNK);
   const seen = new Map<string, string>(); // dev:ino → first path, for hard links
   let bytes = 0;
@@ -80,7 +80,8 @@ export async function walkLayerDir(root: string, scanner: LayerScanner, what: st
         }
         if (st.nlink > 1) seen.set(key, path);
         const sink = scanner.entry(header(path, 'file', st.size, mode));
-        if (sink) bytes += st.size <= SMALL ? feedSmall(`${root}/${path}`, st.size, buf, sink.data.bind(sink)) : await feedFile(`${root}/${path}`, st.size, sink.data.bind(sink));
+        const data = sink && onBytes ? (c: Buffer): void => (onBytes(c.length), sink.data(c)) : sink?.data.bind(sink);
+        if (data) bytes += st.size <= SMALL ? feedSmall(`${root}/${path}`, st.size, buf, data) : await feedFile(`${root}/${path}`, st.size, data);
         sink?.end();
       } else {
         scanner.entry(header(path, st.isFIFO() ? 'fifo' : 'char', 0, mode));

@@ -51,6 +51,7 @@ describe('verify image through the fault proxy', () => {
     expect(r.code).toBe(1);
     expect(r.json.findings.map((f) => f.kind)).toEqual(['no-attestation']);
     expect(r.stderr).toMatch(/unreadable content/);
+    expect(r.stderr).not.toMatch(/replaced/); // verify only reads
   });
 
   it('flags a bundle blob whose bytes do not match its digest', async () => {

@@ -61,6 +61,22 @@ describe('faults', () => {
     expect(retries.length).toBe(7);
   });
 
+  it('names each retried request once, and a digest reference as repo@sha256:…', async () => {
+    const repo = `${proxy.host}/faults/names`;
+    const img = await pushImage(client, repo, 'v1');
+    proxy.add({ method: 'GET', path: `/manifests/${img.digest}`, fault: { kind: 'status', status: 503 }, times: 1 });
+    proxy.add({ method: 'GET', path: '/manifests/v1', fault: { kind: 'delay', ms: 1500 }, times: 1 });
+    await client.getManifest(`${repo}@${img.digest}`);
+    await client.getManifest(`${repo}:v1`);
+    const retries = events.flatMap((e) => (e.type === 'log' && e.message.includes('retry') ? [e.message] : []));
+    expect(retries).toHaveLength(2);
+    expect(retries[0]).toContain(`${repo}@${img.digest}`);
+    expect(retries[0]).not.toContain(`${repo}:sha256:`);
+    for (const m of retries) expect(m.split('manifest ').length, m).toBe(2);
+    const missing = await client.getManifest(`${repo}@sha256:${'0'.repeat(64)}`).catch((e: unknown) => e);
+    expect((missing as Error).message).toContain(`${repo}@sha256:`);
+  });
+
   it('gives up after the bounded attempts with a temporary REGISTRY_ERROR', async () => {
     const repo = `${proxy.host}/faults/down`;
     await pushImage(client, repo, 'v1');

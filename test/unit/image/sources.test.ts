@@ -149,4 +149,16 @@ describe('image sources', () => {
     expect(unknowns.some((u: string) => u.includes('../../etc/passwd'))).toBe(true);
     expect(unknowns.some((u: string) => u.includes('/dev/sda'))).toBe(true);
   });
+
+  it('--platform of another platform than a single-platform image is BAD_TARGET, never the wrong SBOM', async () => {
+    const file = join(dir, 'platform.tar');
+    await writeDockerArchive(file, [base]);
+    const target = `docker-archive:${file}`;
+    const err = await generateSbom(target, { cacheDir: false, platform: { os: 'linux', architecture: 'arm64' } }).catch((e: unknown) => e);
+    expect(isMlbuildError(err) ? err.code : err).toBe('BAD_TARGET');
+    expect((err as Error).message).toContain('linux/amd64');
+    expect((err as Error).message).toContain('linux/arm64');
+    const ok = await generateSbom(target, { cacheDir: false, platform: { os: 'linux', architecture: 'amd64' } });
+    expect(ok.inventory.image.architecture).toBe('amd64');
+  });
 });

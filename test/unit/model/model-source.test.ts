@@ -27,6 +27,11 @@ describe('model sources', () => {
     const take = pathMatcher({ include: ['onnx/', '*.json'], exclude: ['onnx/*.tmp'], always: ['README.md'] });
     expect(['onnx/model.onnx', 'config.json', 'README.md', 'onnx/x.tmp', 'model.safetensors', 'sub/config.json'].filter(take)).toEqual(['onnx/model.onnx', 'config.json', 'README.md']);
   });
+
+  it('lets exclude win over the always-taken model card', () => {
+    const take = pathMatcher({ exclude: ['README.md'], always: ['README.md'] });
+    expect(['README.md', 'model.safetensors'].filter(take)).toEqual(['model.safetensors']);
+  });
 });
 
 describe('hashing', () => {
