@@ -21,7 +21,12 @@ export function invFileOf(view: FileView, f: ViewFile, acc: CollectedFiles): Inv
     acc.warnings.push(`${f.path}: symlink to ${f.linkTarget ?? '?'} could not be resolved`);
     return undefined;
   }
-  if (target.type !== 'file') return undefined;
+  if (target.type !== 'file') {
+    // A link to a folder inside a model folder: its files are judged where they lie, but the link itself is not
+    // content an attestation can list (OMS: allow_symlinks false), so the folder cannot match one as it stands.
+    acc.warnings.push(`${f.path}: symlink to the directory ${f.linkTarget ?? '?'}`);
+    return { path: f.path, size: 0, layer: f.layer, resolvedFrom: target.path };
+  }
   return withFacts({ path: f.path, size: target.size, layer: target.layer, resolvedFrom: target.path }, target);
 }
 

@@ -103,6 +103,17 @@ describe('content gate: odd places', () => {
 });
 
 describe('content gate: links', () => {
+  it('a directory symlink inside a model folder pointing into another place: the folder lists the link, the files are judged where they lie', async () => {
+    const r = await judge([[
+      f('models/m/config.json', '{"model_type": "bert", "architectures": ["BertModel"]}'),
+      f('models/m/model.safetensors', safetensors()),
+      { name: 'models/m/extra', type: 'symlink', linkname: '/root/.cache/stash' },
+      f('root/.cache/stash/w.dat', gguf()),
+    ]]);
+    expect(r.modelFiles.has('models/m/extra')).toBe(true);
+    expect(weightsCaught(r, 'root/.cache/stash/w.dat')).toBe(true);
+  });
+
   it('a hard link whose first name a later layer deletes is hashed and judged', async () => {
     const r = await judge([
       [f('opt/a/first.txt', safetensors()), { name: 'opt/b/second', type: 'hardlink', linkname: 'opt/a/first.txt' }],
