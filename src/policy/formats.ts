@@ -1,7 +1,7 @@
 // Model file formats by name, for `forbidFormats` and CEL's `model.formats` (the attestation holds names, not bytes).
 
 /** Format names a policy may list. */
-export const KNOWN_FORMATS = ['pickle', 'safetensors', 'gguf', 'onnx', 'keras', 'hdf5', 'tflite', 'numpy', 'msgpack'] as const;
+export const KNOWN_FORMATS = ['pickle', 'safetensors', 'gguf', 'onnx', 'keras', 'hdf5', 'tflite', 'numpy', 'msgpack', 'savedmodel'] as const;
 
 const BY_EXT: Record<string, string> = {
   pkl: 'pickle', pickle: 'pickle', pt: 'pickle', pth: 'pickle', ckpt: 'pickle', joblib: 'pickle',

@@ -40,7 +40,7 @@ const importsTorch = (f: ProbeFacts): boolean => strings(f.imports).some((i) => 
 function base(f: ProbeFacts, size: number, o: ClassifyOptions): Omit<ContentInfo, 'dangerous' | 'malformed'> | undefined {
   const npyBytes = o.npyWeightsBytes ?? NPY_WEIGHTS_BYTES;
   switch (f.kind) {
-    case 'safetensors': case 'gguf': case 'tflite':
+    case 'safetensors': case 'gguf': case 'tflite': case 'savedmodel':
       return { format: f.kind, cls: 'weights', policyFormats: [f.kind] };
     case 'onnx':
       // Any protobuf can open like ONNX; only one with an IR version or a graph is a model.
@@ -74,7 +74,7 @@ function base(f: ProbeFacts, size: number, o: ClassifyOptions): Omit<ContentInfo
 
 // Extensions that claim a format, and the content formats each is honest for.
 const CLAIMS: Record<string, string[]> = {
-  safetensors: ['safetensors'], gguf: ['gguf'], onnx: ['onnx'], tflite: ['tflite'], lite: ['tflite'],
+  safetensors: ['safetensors'], gguf: ['gguf'], onnx: ['onnx'], pb: ['savedmodel', 'onnx'], tflite: ['tflite'], lite: ['tflite'],
   h5: ['hdf5'], hdf5: ['hdf5'], hdf: ['hdf5'], keras: ['keras', 'hdf5'], npy: ['npy'], npz: ['npz', 'zip'],
   pkl: ['pickle', 'pytorch'], pickle: ['pickle', 'pytorch'], joblib: ['pickle', 'pytorch', 'zip', 'npz'],
   pt: ['pytorch', 'pickle'], pth: ['pytorch', 'pickle'], ckpt: ['pytorch', 'pickle'], bin: ['pytorch', 'pickle', 'safetensors', 'gguf', 'onnx'],

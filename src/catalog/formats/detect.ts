@@ -5,7 +5,7 @@ import { isTflite } from './tflite.js';
 /** The ML file formats mlbuild recognizes. */
 export type FormatName =
   | 'safetensors' | 'gguf' | 'onnx' | 'pytorch' | 'pickle' | 'keras' | 'npz' | 'npy' | 'zip' | 'hdf5' | 'tflite'
-  | 'parquet' | 'arrow' | 'jsonl' | 'csv' | 'tsv' | 'json' | 'msgpack';
+  | 'parquet' | 'arrow' | 'jsonl' | 'csv' | 'tsv' | 'json' | 'msgpack' | 'savedmodel';
 
 /** Bytes of head that detectFormat needs to see for magic-byte detection. */
 export const DETECT_HEAD = 64;
@@ -40,8 +40,10 @@ export function formatByMagic(head: Buffer): FormatName | undefined {
     if (n >= 2 && n <= 100 * 1024 * 1024 && (head[9] === 0x22 || head[9] === 0x7d || head[9] === 0x20)) return 'safetensors';
   }
   if (head.length >= 2 && head[0] === 0x80 && head[1]! >= 2 && head[1]! <= 5) return 'pickle';
-  // ModelProto usually opens with ir_version (field 1, varint, 3..12) then producer_name (field 2, string).
-  if (head.length >= 3 && head[0] === 0x08 && head[1]! >= 1 && head[1]! <= 20 && head[2] === 0x12) return 'onnx';
+  // A TensorFlow SavedModel opens with saved_model_schema_version 1 (field 1) then a MetaGraphDef (field 2); ONNX's
+  // ModelProto with ir_version (field 1, varint, 3..12 in practice) then producer_name (field 2, string).
+  if (head.length >= 3 && head[0] === 0x08 && head[1] === 1 && head[2] === 0x12) return 'savedmodel';
+  if (head.length >= 3 && head[0] === 0x08 && head[1]! >= 2 && head[1]! <= 20 && head[2] === 0x12) return 'onnx';
   return undefined;
 }
 

@@ -9,6 +9,7 @@ import { pickleProbe } from './pickle.js';
 import { safetensorsProbe } from './safetensors.js';
 import { looksLikeText, textProbe } from './text.js';
 import { tfliteProbe } from './tflite.js';
+import { savedModelProbe } from './savedmodel.js';
 import { zipProbe } from './zip.js';
 
 /** Options of the sniffing probe. */
@@ -29,6 +30,7 @@ export function probeForFormat(format: FormatName, path: string, size: number): 
     case 'pickle': return pickleProbe(size, TORCH_EXT.has(extensionOf(path)) ? 'pytorch-legacy' : 'pickle');
     case 'hdf5': return hdf5Probe();
     case 'tflite': return tfliteProbe();
+    case 'savedmodel': return savedModelProbe();
     case 'parquet': case 'arrow': case 'jsonl': case 'csv': case 'tsv': return dataProbe(format);
     default: return undefined;
   }

@@ -18,8 +18,10 @@ const PICKLE_EXTS = new Set(['pt', 'pth', 'ckpt', 'pkl', 'pickle', 'joblib']);
 export function modelFormatOf(f: InvFile): string | undefined {
   const facts = f.facts;
   switch (facts?.kind) {
-    case 'safetensors': case 'gguf': case 'onnx': case 'pytorch': case 'keras': case 'tflite': case 'numpy':
+    case 'safetensors': case 'gguf': case 'onnx': case 'pytorch': case 'keras': case 'tflite': case 'numpy': case 'savedmodel':
       return facts.kind;
+    case 'npy':
+      return 'numpy';
     case 'pickle':
       // A cache blob has no extension, so the link's name (pytorch_model.bin) decides for legacy torch files.
       return facts.format === 'pytorch-legacy' || TORCH_EXTS.has(extensionOf(f.path)) ? 'pytorch' : 'pickle';

@@ -126,6 +126,18 @@ describe('content gate: links', () => {
   });
 });
 
+describe('content gate: TensorFlow SavedModel', () => {
+  it('saved_model.pb is a model by its bytes; the same bytes named .txt masquerade', async () => {
+    const tags = Buffer.from([0x22, 0x05, ...Buffer.from('serve')]);
+    const metaInfo = Buffer.concat([Buffer.from([0x0a, tags.length]), tags]);
+    const graph = Buffer.concat([Buffer.from([0x08, 0x01, 0x12, metaInfo.length]), metaInfo]);
+    const r = await judge([[f('srv/m/1/saved_model.pb', graph), f('srv/x/graph.txt', graph)]]);
+    expect(r.files.find((x) => x.path === 'srv/m/1/saved_model.pb')?.info).toMatchObject({ format: 'savedmodel', cls: 'weights' });
+    expect(weightsCaught(r, 'srv/m/1/saved_model.pb')).toBe(true);
+    expect(kinds(r.view, 'srv/x/graph.txt')).toContain('masquerade');
+  });
+});
+
 describe('content gate: NumPy and pickles', () => {
   it('object arrays are pickles, numeric arrays count as weights above 1 MiB', async () => {
     const r = await judge([[
