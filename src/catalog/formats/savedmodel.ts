@@ -11,14 +11,22 @@ export interface SavedModelFacts extends ProbeFacts {
   tensorflowVersion?: string;
 }
 
-/** Reads what the head of saved_model.pb says; never throws. */
+/** Reads what the head of saved_model.pb says (MetaInfoDef tags, field 4; tensorflow_version, field 5); never throws. */
 export function parseSavedModel(head: Buffer): SavedModelFacts {
   const f: SavedModelFacts = { kind: 'savedmodel' };
-  const text = head.toString('latin1');
-  const tags = [...new Set([...text.matchAll(/\x22\x05(serve)|\x22\x05(train)|\x22\x03(gpu)|\x22\x03(tpu)/g)].map((m) => m.slice(1).find(Boolean) as string))];
-  if (tags.length > 0) f.tags = tags.sort();
-  const v = /\x2a[\x01-\x20]([0-9]+\.[0-9]+\.[0-9]+[^\x00-\x1f]*)/.exec(text);
-  if (v) f.tensorflowVersion = v[1];
+  const tags = new Set<string>();
+  for (const tag of ['serve', 'train', 'gpu', 'tpu']) {
+    if (head.includes(Buffer.concat([Buffer.from([0x22, tag.length]), Buffer.from(tag)]))) tags.add(tag);
+  }
+  if (tags.size > 0) f.tags = [...tags].sort();
+  for (let i = head.indexOf(0x2a); i >= 0 && i + 2 < head.length; i = head.indexOf(0x2a, i + 1)) {
+    const n = head[i + 1]!;
+    const v = head.toString('latin1', i + 2, Math.min(i + 2 + n, head.length));
+    if (n >= 5 && n <= 32 && /^\d+\.\d+\.\d+[\w.+-]*$/.test(v)) {
+      f.tensorflowVersion = v;
+      break;
+    }
+  }
   return f;
 }
 
