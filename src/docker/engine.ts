@@ -58,7 +58,7 @@ export class DockerEngine {
     const text = await readAll(res);
     if (res.statusCode === 404) fail('NOT_FOUND', `${what}: not found in the Docker engine`);
     if ((res.statusCode ?? 500) >= 300) fail('ENVIRONMENT', `${what}: engine answered ${res.statusCode}: ${engineMessage(text)}`);
-    return (text.length ? JSON.parse(text.toString('utf8')) : undefined) as T;
+    return parseReply<T>(text, what);
   }
 
   /** Checks the engine answers. */
@@ -99,6 +99,17 @@ export async function readAll(res: IncomingMessage): Promise<Buffer> {
   const parts: Buffer[] = [];
   for await (const c of res) parts.push(c as Buffer);
   return Buffer.concat(parts);
+}
+
+/** Parses a JSON reply; an empty or blank body (Podman answers tag with "\n") is undefined, garbage an ENVIRONMENT error. */
+function parseReply<T>(text: Buffer, what: string): T {
+  const s = text.toString('utf8').trim();
+  if (!s) return undefined as T;
+  try {
+    return JSON.parse(s) as T;
+  } catch {
+    return fail('ENVIRONMENT', `${what}: the engine answered with a body that is not JSON: ${s.slice(0, 80)}`);
+  }
 }
 
 function engineMessage(text: Buffer): string {
