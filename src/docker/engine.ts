@@ -1,24 +1,8 @@
-// A narrow Docker Engine API client (only the calls mlbuild uses) over the engine's unix socket or TCP.
-import { request, type IncomingMessage } from 'node:http';
+// A narrow Docker Engine API client (only the calls mlbuild uses) over the engine's socket, TCP, TLS or ssh.
+import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { fail, describeError, MlbuildError } from '../core/index.js';
-
-/** How to reach the engine, from DOCKER_HOST or the default socket. */
-export interface EngineEndpoint {
-  socketPath?: string;
-  host?: string;
-  port?: number;
-  /** Human form for messages. */
-  display: string;
-}
-
-/** Parses DOCKER_HOST (unix:// or tcp://); TLS endpoints are not supported yet. */
-export function engineEndpoint(dockerHost = process.env.DOCKER_HOST): EngineEndpoint {
-  if (!dockerHost) return { socketPath: '/var/run/docker.sock', display: 'unix:///var/run/docker.sock' };
-  if (dockerHost.startsWith('unix://')) return { socketPath: dockerHost.slice(7), display: dockerHost };
-  const m = /^tcp:\/\/([^:/]+):(\d+)\/?$/.exec(dockerHost);
-  if (m) return { host: m[1], port: Number(m[2]), display: dockerHost };
-  fail('USAGE', `unsupported DOCKER_HOST ${dockerHost} (want unix:// or tcp://)`);
-}
+import { engineEndpoint, type EngineEndpoint } from './engine-endpoint.js';
+import { engineRequest } from './engine-transport.js';
 
 /** The subset of `GET /images/{name}/json` mlbuild reads. */
 export interface ImageInspect {
@@ -38,10 +22,9 @@ export class DockerEngine {
   constructor(readonly endpoint: EngineEndpoint = engineEndpoint()) {}
 
   /** Sends a request; returns the raw response (status not checked). */
-  raw(method: string, path: string, body?: Buffer | string): Promise<IncomingMessage> {
-    const { socketPath, host, port } = this.endpoint;
+  raw(method: string, path: string, body?: Buffer | string, headers: OutgoingHttpHeaders = body ? { 'content-type': 'application/json' } : {}): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
-      const req = request({ socketPath, host, port, method, path, agent: false, headers: body ? { 'content-type': 'application/json' } : {} }, resolve);
+      const req = engineRequest(this.endpoint, method, path, headers, resolve);
       req.on('error', (err) =>
         reject(new MlbuildError('ENGINE_UNAVAILABLE', `cannot reach the Docker engine at ${this.endpoint.display}: ${describeError(err)}`, {
           hint: 'start dockerd (or set DOCKER_HOST) and try again',
