@@ -1,6 +1,6 @@
 // A byte stream to a remote engine over ssh, as docker does it: `ssh … -- HOST docker system dial-stdio`.
 import { spawn } from 'node:child_process';
-import { Duplex } from 'node:stream';
+import { Duplex, PassThrough } from 'node:stream';
 import type { EngineSsh } from './engine-endpoint.js';
 
 /** The ssh arguments docker uses for an ssh:// host. */
@@ -16,12 +16,16 @@ export function sshDial(ssh: EngineSsh, env: NodeJS.ProcessEnv = process.env): D
   child.stderr.on('data', (c: string) => {
     stderr = (stderr + c).slice(-4096);
   });
-  const stream = Duplex.from({ readable: child.stdout, writable: child.stdin });
+  // The read side ends only once ssh has exited: a failed ssh (exit 255) then reports its own last stderr line
+  // instead of the HTTP client's "socket hang up".
+  const out = new PassThrough();
+  child.stdout.pipe(out, { end: false });
+  const stream = Duplex.from({ readable: out, writable: child.stdin });
   const lastLine = () => stderr.trim().split('\n').pop() ?? '';
   child.on('error', (err) => stream.destroy(new Error(`cannot run ssh: ${err.message}`)));
-  child.on('exit', (code, signal) => {
-    // ssh ending before the engine answered is a connection failure; its last stderr line says why.
-    if (code !== 0 && !signal && !stream.destroyed) stream.destroy(new Error(`ssh to ${ssh.host} exited ${code}${lastLine() ? `: ${lastLine()}` : ''}`));
+  child.on('close', (code, signal) => {
+    if (code === 0 || signal || stream.destroyed) out.end();
+    else stream.destroy(new Error(`ssh to ${ssh.host} exited ${code}${lastLine() ? `: ${lastLine()}` : ''}`));
   });
   stream.on('close', () => {
     if (child.exitCode === null && child.signalCode === null) child.kill();
