@@ -26,8 +26,8 @@ export class DockerEngine {
     return new Promise((resolve, reject) => {
       const req = engineRequest(this.endpoint, method, path, headers, resolve);
       req.on('error', (err) =>
-        reject(new MlbuildError('ENGINE_UNAVAILABLE', `cannot reach the Docker engine at ${this.endpoint.display}: ${describeError(err)}`, {
-          hint: 'start dockerd (or set DOCKER_HOST) and try again',
+        reject(new MlbuildError('ENGINE_UNAVAILABLE', `cannot reach the Docker engine at ${this.endpoint.display}: ${connectFailure(err)}`, {
+          hint: this.endpoint.tls ? 'check the engine address and DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem)' : 'start dockerd (or set DOCKER_HOST) and try again',
           cause: err,
         })),
       );
@@ -82,6 +82,14 @@ export async function readAll(res: IncomingMessage): Promise<Buffer> {
   const parts: Buffer[] = [];
   for await (const c of res) parts.push(c as Buffer);
   return Buffer.concat(parts);
+}
+
+/** One line on why a connection failed; OpenSSL's multi-line reports are cut to their reason ("tlsv13 alert certificate required"). */
+export function connectFailure(err: unknown): string {
+  const text = describeError(err);
+  const ssl = /SSL routines:[^:]*:([^:\n]+)/.exec(text);
+  if (ssl) return `TLS handshake failed: ${ssl[1].trim()}`;
+  return text.split('\n')[0].trim();
 }
 
 /** Parses a JSON reply; an empty or blank body (Podman answers tag with "\n") is undefined, garbage an ENVIRONMENT error. */

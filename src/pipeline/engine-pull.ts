@@ -1,7 +1,7 @@
 // Pulling an image by digest through the Docker Engine API (`POST /images/create`), with the registry credentials
 // from the docker config sent as X-Registry-Auth, so the pull uses the same credentials the verification used.
-import { describeError, fail, type Digest } from '../core/index.js';
-import { DockerEngine } from '../docker/index.js';
+import { fail, type Digest } from '../core/index.js';
+import { connectFailure, DockerEngine } from '../docker/index.js';
 import { credentialsFor, loadDockerConfig, type ImageReference } from '../registry/index.js';
 
 /** The X-Registry-Auth header value for a registry (base64url JSON), or undefined for anonymous pulls. */
@@ -38,7 +38,7 @@ async function pullStream(engine: DockerEngine, path: string, auth: string | und
   try {
     for await (const c of res) text = (text + (c as string)).slice(-64 * 1024);
   } catch (err) {
-    fail('ENGINE_UNAVAILABLE', `${what}: the engine's progress stream broke off: ${describeError(err)}`, { cause: err });
+    fail('ENGINE_UNAVAILABLE', `${what}: the engine's progress stream broke off: ${connectFailure(err)}`, { cause: err });
   }
   const status = res.statusCode ?? 500;
   const error = streamError(text, status);

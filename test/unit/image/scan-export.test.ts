@@ -1,5 +1,6 @@
 // Layers read out of an engine's export stream: docker's ID/layer.tar and Podman's DIFFID.tar (with layer.tar
 // symlinks) are both found by diffID, and a layer the stream lacks fails the scan instead of being dropped.
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { isMlbuildError, type Digest } from '../../../src/core/index.js';
 import { scanImage } from '../../../src/image/scan-image.js';
@@ -21,7 +22,7 @@ function engineImage(saved: Buffer): Image {
     repoDigests: [],
     config: { rootfs: { type: 'layers', diff_ids: diffIDs } },
     layers: diffIDs.map((diffID, index) => ({ index, diffID, bytes: { kind: 'export' } })),
-    exportStream: async () => [saved],
+    exportStream: async () => Readable.from([saved]),
     notes: [],
     close: async () => {},
   };
