@@ -2,7 +2,7 @@
 // build -H, sbom docker: and pull work against it as against dockerd.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BASE_IMAGES, useTempDir } from '../../helpers/index.js';
+import { BASE_IMAGES, runCli, useTempDir } from '../../helpers/index.js';
 import { podmanMissing, startPodman, type PodmanService } from '../../helpers/podman.js';
 import { roundTrip } from './setup.js';
 
@@ -24,5 +24,9 @@ describe.skipIf(missing !== undefined)(`Podman's Docker API${missing ? ` (skippe
     // Podman's own view agrees: it holds the pulled image under the verified ID.
     const inspected = await service!.podman(['image', 'inspect', '--format', '{{.Id}}', r.ref]);
     expect(`sha256:${inspected.stdout.trim()}`).toBe(r.imageId);
+    // `mlbuild -H HOST COMMAND`, as `docker -H HOST …`, with no DOCKER_HOST set.
+    const viaFlag = await runCli(['-H', host, 'sbom', `docker:${r.ref}`], { env: { DOCKER_HOST: '' } });
+    expect(viaFlag.code, viaFlag.stderr).toBe(0);
+    expect((JSON.parse(viaFlag.stdout) as { components: Array<{ purl?: string }> }).components.map((c) => c.purl)).toContain('pkg:npm/engine-probe@1.2.3');
   });
 });
