@@ -1,5 +1,7 @@
 // A byte stream to a remote engine over ssh, as docker does it: `ssh … -- HOST docker system dial-stdio`.
 import { spawn } from 'node:child_process';
+import { Agent, type ClientRequest } from 'node:http';
+import type { Socket } from 'node:net';
 import { Duplex, PassThrough } from 'node:stream';
 import type { EngineSsh } from './engine-endpoint.js';
 
@@ -27,8 +29,37 @@ export function sshDial(ssh: EngineSsh, env: NodeJS.ProcessEnv = process.env): D
     if (code === 0 || signal || stream.destroyed) out.end();
     else stream.destroy(new Error(`ssh to ${ssh.host} exited ${code}${lastLine() ? `: ${lastLine()}` : ''}`));
   });
+  // Once ssh is gone and its output read, the connection is over: a kept-alive idle one must not be reused.
+  stream.once('end', () => stream.destroy());
   stream.on('close', () => {
     if (child.exitCode === null && child.signalCode === null) child.kill();
   });
-  return stream;
+  // Like a socket: an idle kept-alive connection must not keep the process running.
+  // The pipes are net.Sockets at run time (Node types them as plain streams).
+  const handles = [child, ...[child.stdin, child.stdout, child.stderr].map((p) => p as unknown as Socket)];
+  return Object.assign(stream, {
+    ref: () => handles.forEach((h) => h.ref()),
+    unref: () => handles.forEach((h) => h.unref()),
+  });
+}
+
+/** An HTTP agent whose connections are ssh dial-stdio sessions, kept alive and reused as docker's own client does. */
+export class SshAgent extends Agent {
+  constructor(private readonly ssh: EngineSsh) {
+    super({ keepAlive: true, maxSockets: 4 });
+  }
+
+  override createConnection(): Duplex {
+    return sshDial(this.ssh);
+  }
+
+  override keepSocketAlive(socket: Socket): boolean {
+    socket.unref();
+    return true;
+  }
+
+  override reuseSocket(socket: Socket, req: ClientRequest): void {
+    socket.ref();
+    req.reusedSocket = true;
+  }
 }

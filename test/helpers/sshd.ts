@@ -2,7 +2,7 @@
 // that is the real ssh with a config naming the test's key: what `DOCKER_HOST=ssh://root@127.0.0.1:PORT` needs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
 import { run } from './exec.js';
@@ -14,6 +14,8 @@ export interface Sshd {
   port: number;
   /** Prepend to PATH: holds `ssh` (the real one, with -F the test's config). */
   binDir: string;
+  /** The argument lines of every ssh session started through the wrapper so far. */
+  sessions(): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -61,7 +63,8 @@ export async function startSshd(dir: string): Promise<Sshd> {
     'Host *', `  IdentityFile ${join(dir, 'client_key')}`, '  IdentitiesOnly yes', '  UserKnownHostsFile /dev/null',
     '  StrictHostKeyChecking no', '  BatchMode yes', '  LogLevel ERROR', '',
   ].join('\n'));
-  await writeFile(join(binDir, 'ssh'), `#!/bin/sh\nexec /usr/bin/ssh -F ${join(dir, 'ssh_config')} "$@"\n`);
+  // Each session is logged (one line) so tests can count them.
+  await writeFile(join(binDir, 'ssh'), `#!/bin/sh\necho "$*" >> ${join(dir, 'sessions.log')}\nexec /usr/bin/ssh -F ${join(dir, 'ssh_config')} "$@"\n`);
   await chmod(join(binDir, 'ssh'), 0o755);
   // sshd's privilege separation folder (the Debian service makes it at start).
   await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
@@ -74,6 +77,7 @@ export async function startSshd(dir: string): Promise<Sshd> {
   return {
     port,
     binDir,
+    sessions: async () => (await readFile(join(dir, 'sessions.log'), 'utf8').catch(() => '')).split('\n').filter(Boolean),
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
