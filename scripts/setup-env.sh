@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Prepares the real-parts test environment for mlbuild's integration tests (see DESIGN.md "Test environment"):
 # Docker engine (dockerd 20.10 + BuildKit), two CNCF distribution 2.8 registries on 127.0.0.1, and the base images
-# mlbuild-test/busybox:latest and mlbuild-test/debian:bookworm. Idempotent: every step is skipped when already done.
+# mlbuild-test/busybox:latest and mlbuild-test/debian:bookworm; podman and sshd for the tests of other engines
+# (installed only, never started: those tests run their own on temp sockets/ports). Idempotent: every step is
+# skipped when already done.
 # Progress goes to stderr. Writes $MLBUILD_TEST_ENV_FILE (default /tmp/mlbuild-test-env.json).
 set -euo pipefail
 
@@ -42,18 +44,7 @@ http_code() { curl -s -o /dev/null -m 3 -w '%{http_code}' "$1" 2>/dev/null || tr
 docker_up() { "$DOCKER" info >/dev/null 2>&1; }
 image_present() { "$DOCKER" image inspect "$1" >/dev/null 2>&1; }
 
-# Fast path (also works without root): everything already answers.
-if command -v curl >/dev/null 2>&1 && command -v git >/dev/null 2>&1 && [ -x "$DOCKER" ] && docker_up \
-  && [ "$(http_code "http://127.0.0.1:$REG_PORT/v2/")" = 200 ] && [ "$(http_code "http://127.0.0.1:$AUTH_PORT/v2/")" = 401 ] \
-  && image_present "$BUSYBOX_IMAGE" && image_present "$DEBIAN_IMAGE"; then
-  write_env_file
-  log "ready: engine, registries 127.0.0.1:$REG_PORT and :$AUTH_PORT, base images all present"
-  exit 0
-fi
-
-[ "$(id -u)" = 0 ] || die "must run as root (installs packages, starts dockerd, writes $STATE_DIR)"
-
-# ---- packages -------------------------------------------------------------------------------------------------
+# ---- packages: apt helper ---------------------------------------------------------------------------------------
 APT_UPDATED=0
 apt_install() {
   [ $# -gt 0 ] || return 0
@@ -71,10 +62,43 @@ apt_install() {
   fi
   local rc=0
   # With recommends, as in the known-good setup (docker.io recommends cgroupfs-mount, xz-utils, apparmor...).
-  DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 apt-get install -y -q "$@" >>"$APT_LOG" 2>&1 || rc=$?
+  # APT_NO_RECOMMENDS=1 for the optional engine tools (keeps their install to a few packages).
+  local rec=()
+  [ "${APT_NO_RECOMMENDS:-0}" = 1 ] && rec=(--no-install-recommends)
+  DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 apt-get install -y -q "${rec[@]}" "$@" >>"$APT_LOG" 2>&1 || rc=$?
   [ "$own_policy" = 0 ] || rm -f /usr/sbin/policy-rc.d
   [ "$rc" = 0 ] || { tail -n 30 "$APT_LOG" >&2; die "apt-get install $* failed ($rc); log: $APT_LOG"; }
 }
+
+# Podman (Docker API on a socket) and sshd (ssh:// engines) for the engine tests; no recommends (buildah, slirp4netns,
+# fuse-overlayfs... are not needed: the tests run rootful podman with vfs storage and host networking).
+engine_tools_missing() {
+  local m=()
+  command -v podman >/dev/null 2>&1 || m+=(podman)
+  [ -x /usr/sbin/sshd ] || m+=(openssh-server)
+  echo "${m[@]}"
+}
+ensure_engine_tools() {
+  local missing
+  missing=$(engine_tools_missing)
+  if [ -z "$missing" ]; then log "podman, sshd: present"; return 0; fi
+  if [ "$(id -u)" != 0 ]; then log "not root: $missing not installed (their engine tests will skip)"; return 0; fi
+  # Optional: a failed install (no apt mirror) must not stop the other tests; the engine tests then skip.
+  # shellcheck disable=SC2086
+  (APT_NO_RECOMMENDS=1 apt_install $missing) || log "$missing could not be installed (their engine tests will skip)"
+}
+
+# Fast path (also works without root): everything already answers.
+if command -v curl >/dev/null 2>&1 && command -v git >/dev/null 2>&1 && [ -x "$DOCKER" ] && docker_up \
+  && [ "$(http_code "http://127.0.0.1:$REG_PORT/v2/")" = 200 ] && [ "$(http_code "http://127.0.0.1:$AUTH_PORT/v2/")" = 401 ] \
+  && image_present "$BUSYBOX_IMAGE" && image_present "$DEBIAN_IMAGE"; then
+  ensure_engine_tools
+  write_env_file
+  log "ready: engine, registries 127.0.0.1:$REG_PORT and :$AUTH_PORT, base images all present"
+  exit 0
+fi
+
+[ "$(id -u)" = 0 ] || die "must run as root (installs packages, starts dockerd, writes $STATE_DIR)"
 
 want=()
 have_docker_engine=0
@@ -92,6 +116,7 @@ command -v curl >/dev/null 2>&1 || want+=(curl)
 [ -e /etc/ssl/certs/ca-certificates.crt ] || want+=(ca-certificates)
 [ -x /bin/busybox ] || want+=(busybox-static)
 if [ ${#want[@]} -gt 0 ]; then apt_install "${want[@]}"; else log "packages: all present"; fi
+ensure_engine_tools
 
 # The static busybox is needed for the image (a dynamic one would need its libc in the image).
 if ! (LC_ALL=C ldd /bin/busybox 2>&1 || true) | grep -qiE 'not a dynamic|statically'; then

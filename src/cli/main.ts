@@ -8,7 +8,7 @@ import { reportError } from './report-error.js';
 function topHelp(): string {
   const lines = ['Usage: mlbuild COMMAND [OPTIONS]', '', 'Trustworthy ML service images: model attestations, model-aware SBOMs, signed referrers, verification before pull.', '', 'Commands:'];
   for (const c of commands) lines.push(`  ${c.name.padEnd(16)} ${c.summary.split('. ')[0].replace(/\.$/, '')}`);
-  lines.push('', 'Global options: --json, -q/--quiet, -v/--verbose, -h/--help, --version', 'Exit codes: 0 ok, 1 verification or policy failed, 2 usage or input error, 3 environment error.', "Run 'mlbuild COMMAND --help' for a command's options.");
+  lines.push('', 'Global options: --json, -q/--quiet, -v/--verbose, -h/--help, --version; before the command: -H/--host HOST (the engine)', 'Exit codes: 0 ok, 1 verification or policy failed, 2 usage or input error, 3 environment error.', "Run 'mlbuild COMMAND --help' for a command's options.");
   return `${lines.join('\n')}\n`;
 }
 
@@ -31,9 +31,18 @@ export async function main(rawArgv: string[]): Promise<number> {
   // Global flags may come before the command ("mlbuild --json sbom X"): move them after it.
   const lead: string[] = [];
   let argv = rawArgv;
-  while (argv.length > 0 && LEADING_GLOBALS.has(argv[0])) {
-    lead.push(argv[0]);
-    argv = argv.slice(1);
+  let host: string | undefined;
+  let hostFlag = false;
+  while (argv.length > 0 && (LEADING_GLOBALS.has(argv[0]) || argv[0] === '-H' || argv[0] === '--host')) {
+    // -H/--host HOST before the command picks the engine, as `docker -H HOST …` does (mlbuild and the docker CLI alike).
+    if (argv[0] === '-H' || argv[0] === '--host') {
+      hostFlag = true;
+      host = argv[1];
+      argv = argv.slice(2);
+    } else {
+      lead.push(argv[0]);
+      argv = argv.slice(1);
+    }
   }
   if (lead.length > 0 && argv.length > 0) argv = [...argv.slice(0, commandWords(argv)), ...lead, ...argv.slice(commandWords(argv))];
   const out = new Output();
@@ -41,6 +50,10 @@ export async function main(rawArgv: string[]): Promise<number> {
   // Set before parsing, so that usage errors (unknown command or flag, missing value) are JSON too.
   out.json = rawArgv.includes('--json');
   const usage = (message: string): number => out.failure({ code: 'USAGE', exitCode: 2, message });
+  if (hostFlag) {
+    if (!host || host.startsWith('-')) return usage('-H/--host needs a value (unix://PATH, tcp://HOST:PORT or ssh://[USER@]HOST[:PORT])');
+    process.env.DOCKER_HOST = host;
+  }
   try {
     if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
       if (argv.length === 0 && out.json) return usage('no command given (see mlbuild --help)');

@@ -1,24 +1,8 @@
-// A narrow Docker Engine API client (only the calls mlbuild uses) over the engine's unix socket or TCP.
-import { request, type IncomingMessage } from 'node:http';
+// A narrow Docker Engine API client (only the calls mlbuild uses) over the engine's socket, TCP, TLS or ssh.
+import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { fail, describeError, MlbuildError } from '../core/index.js';
-
-/** How to reach the engine, from DOCKER_HOST or the default socket. */
-export interface EngineEndpoint {
-  socketPath?: string;
-  host?: string;
-  port?: number;
-  /** Human form for messages. */
-  display: string;
-}
-
-/** Parses DOCKER_HOST (unix:// or tcp://); TLS endpoints are not supported yet. */
-export function engineEndpoint(dockerHost = process.env.DOCKER_HOST): EngineEndpoint {
-  if (!dockerHost) return { socketPath: '/var/run/docker.sock', display: 'unix:///var/run/docker.sock' };
-  if (dockerHost.startsWith('unix://')) return { socketPath: dockerHost.slice(7), display: dockerHost };
-  const m = /^tcp:\/\/([^:/]+):(\d+)\/?$/.exec(dockerHost);
-  if (m) return { host: m[1], port: Number(m[2]), display: dockerHost };
-  fail('USAGE', `unsupported DOCKER_HOST ${dockerHost} (want unix:// or tcp://)`);
-}
+import { engineEndpoint, type EngineEndpoint } from './engine-endpoint.js';
+import { engineRequest } from './engine-transport.js';
 
 /** The subset of `GET /images/{name}/json` mlbuild reads. */
 export interface ImageInspect {
@@ -38,13 +22,12 @@ export class DockerEngine {
   constructor(readonly endpoint: EngineEndpoint = engineEndpoint()) {}
 
   /** Sends a request; returns the raw response (status not checked). */
-  raw(method: string, path: string, body?: Buffer | string): Promise<IncomingMessage> {
-    const { socketPath, host, port } = this.endpoint;
+  raw(method: string, path: string, body?: Buffer | string, headers: OutgoingHttpHeaders = body ? { 'content-type': 'application/json' } : {}): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
-      const req = request({ socketPath, host, port, method, path, agent: false, headers: body ? { 'content-type': 'application/json' } : {} }, resolve);
+      const req = engineRequest(this.endpoint, method, path, headers, resolve);
       req.on('error', (err) =>
-        reject(new MlbuildError('ENGINE_UNAVAILABLE', `cannot reach the Docker engine at ${this.endpoint.display}: ${describeError(err)}`, {
-          hint: 'start dockerd (or set DOCKER_HOST) and try again',
+        reject(new MlbuildError('ENGINE_UNAVAILABLE', `cannot reach the Docker engine at ${this.endpoint.display}: ${connectFailure(err)}`, {
+          hint: this.endpoint.tls ? 'check the engine address and DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem)' : 'start dockerd (or set DOCKER_HOST) and try again',
           cause: err,
         })),
       );
@@ -58,7 +41,7 @@ export class DockerEngine {
     const text = await readAll(res);
     if (res.statusCode === 404) fail('NOT_FOUND', `${what}: not found in the Docker engine`);
     if ((res.statusCode ?? 500) >= 300) fail('ENVIRONMENT', `${what}: engine answered ${res.statusCode}: ${engineMessage(text)}`);
-    return (text.length ? JSON.parse(text.toString('utf8')) : undefined) as T;
+    return parseReply<T>(text, what);
   }
 
   /** Checks the engine answers. */
@@ -99,6 +82,25 @@ export async function readAll(res: IncomingMessage): Promise<Buffer> {
   const parts: Buffer[] = [];
   for await (const c of res) parts.push(c as Buffer);
   return Buffer.concat(parts);
+}
+
+/** One line on why a connection failed; OpenSSL's multi-line reports are cut to their reason ("tlsv13 alert certificate required"). */
+export function connectFailure(err: unknown): string {
+  const text = describeError(err);
+  const ssl = /SSL routines:[^:]*:([^:\n]+)/.exec(text);
+  if (ssl) return `TLS handshake failed: ${ssl[1].trim()}`;
+  return text.split('\n')[0].trim();
+}
+
+/** Parses a JSON reply; an empty or blank body (Podman answers tag with "\n") is undefined, garbage an ENVIRONMENT error. */
+function parseReply<T>(text: Buffer, what: string): T {
+  const s = text.toString('utf8').trim();
+  if (!s) return undefined as T;
+  try {
+    return JSON.parse(s) as T;
+  } catch {
+    return fail('ENVIRONMENT', `${what}: the engine answered with a body that is not JSON: ${s.slice(0, 80)}`);
+  }
 }
 
 function engineMessage(text: Buffer): string {

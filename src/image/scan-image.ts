@@ -53,7 +53,8 @@ export async function scanImage(image: Image, opts: ScanImageOptions = {}): Prom
     await hasher?.close();
   }
   if (deferred.length > 0) await scanExport(image, deferred, scans, opts);
-  return scans.map((s, i) => s ?? fail('CORRUPT_INPUT', `layer ${i} (${image.layers[i].diffID}) not found in the image export`));
+  // Array.from visits every index (map would skip the holes a missing layer leaves, and pass open).
+  return Array.from(scans, (s, i) => s ?? fail('CORRUPT_INPUT', `layer ${i} (${image.layers[i].diffID}) not found in the image export`));
 }
 
 /** Reads layers out of a `docker save` stream: each layer tar is scanned while it streams and matched by diffID. */
@@ -63,7 +64,8 @@ async function scanExport(image: Image, layers: Layer[], scans: Array<LayerScan 
   const done: Promise<void>[] = [];
   const outer = new TarParser({
     entry: (h): ContentSink | undefined => {
-      const isLayer = /(^|\/)layer\.tar$/.test(h.path) || /^blobs\/sha256\/[a-f0-9]{64}$/.test(h.path);
+      // docker ≤24 writes ID/layer.tar, docker 25+ OCI blobs; Podman writes DIFFID.tar (its layer.tar are symlinks).
+      const isLayer = /(^|\/)layer\.tar$/.test(h.path) || /^blobs\/sha256\/[a-f0-9]{64}$/.test(h.path) || /^[a-f0-9]{64}\.tar$/.test(h.path);
       if (!isLayer || h.type !== 'file') return undefined;
       const progress = byteEvents(opts.events ?? noEvents);
       const ts = new TarScan({ probeFor: opts.probeFor }, true, progress.add);

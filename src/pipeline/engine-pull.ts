@@ -1,8 +1,7 @@
 // Pulling an image by digest through the Docker Engine API (`POST /images/create`), with the registry credentials
 // from the docker config sent as X-Registry-Auth, so the pull uses the same credentials the verification used.
-import { request } from 'node:http';
-import { describeError, fail, MlbuildError, type Digest } from '../core/index.js';
-import { DockerEngine } from '../docker/index.js';
+import { fail, type Digest } from '../core/index.js';
+import { connectFailure, DockerEngine } from '../docker/index.js';
 import { credentialsFor, loadDockerConfig, type ImageReference } from '../registry/index.js';
 
 /** The X-Registry-Auth header value for a registry (base64url JSON), or undefined for anonymous pulls. */
@@ -15,39 +14,38 @@ export async function registryAuthHeader(registry: string, dockerConfigDir?: str
   return Buffer.from(JSON.stringify(body)).toString('base64url');
 }
 
-/** Reads the engine's JSON-lines progress stream; the last `error` line (HTTP 200 notwithstanding) fails the pull. */
-function pullStream(engine: DockerEngine, path: string, auth: string | undefined, what: string): Promise<void> {
-  const { socketPath, host, port } = engine.endpoint;
-  const headers: Record<string, string> = auth ? { 'X-Registry-Auth': auth } : {};
-  return new Promise((resolve, reject) => {
-    const req = request({ socketPath, host, port, method: 'POST', path, headers, agent: false }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => {
-        text = (text + c).slice(-64 * 1024);
-      });
-      res.on('error', reject);
-      res.on('end', () => {
-        const lines = text.split('\n').filter((l) => l.trim() !== '');
-        let error: string | undefined;
-        for (const l of lines) {
-          try {
-            const j = JSON.parse(l) as { error?: string; message?: string };
-            if (j.error) error = j.error;
-            else if ((res.statusCode ?? 500) >= 300 && j.message) error = j.message;
-          } catch {
-            // progress lines are not needed
-          }
-        }
-        if ((res.statusCode ?? 500) >= 300 || error) {
-          const code = /unauthorized|denied|no basic auth/i.test(error ?? '') ? 'REGISTRY_ERROR' : res.statusCode === 404 ? 'NOT_FOUND' : 'ENVIRONMENT';
-          reject(new MlbuildError(code, `${what}: ${error ?? `engine answered ${res.statusCode}`}`));
-        } else resolve();
-      });
-    });
-    req.on('error', (e) => reject(new MlbuildError('ENGINE_UNAVAILABLE', `cannot reach the Docker engine at ${engine.endpoint.display}: ${describeError(e)}`, { cause: e })));
-    req.end();
-  });
+/** The last error a JSON-lines progress stream reports (HTTP 200 notwithstanding), or the message of a failed status. */
+function streamError(text: string, status: number): string | undefined {
+  let error: string | undefined;
+  for (const l of text.split('\n')) {
+    if (!l.trim()) continue;
+    try {
+      const j = JSON.parse(l) as { error?: string; message?: string };
+      if (j.error) error = j.error;
+      else if (status >= 300 && j.message) error = j.message;
+    } catch {
+      // progress lines are not needed
+    }
+  }
+  return error;
+}
+
+/** Reads the engine's JSON-lines progress stream; the last `error` line fails the pull. */
+async function pullStream(engine: DockerEngine, path: string, auth: string | undefined, what: string): Promise<void> {
+  const res = await engine.raw('POST', path, undefined, auth ? { 'X-Registry-Auth': auth } : {});
+  let text = '';
+  res.setEncoding('utf8');
+  try {
+    for await (const c of res) text = (text + (c as string)).slice(-64 * 1024);
+  } catch (err) {
+    fail('ENGINE_UNAVAILABLE', `${what}: the engine's progress stream broke off: ${connectFailure(err)}`, { cause: err });
+  }
+  const status = res.statusCode ?? 500;
+  const error = streamError(text, status);
+  if (status >= 300 || error) {
+    const code = /unauthorized|denied|no basic auth/i.test(error ?? '') ? 'REGISTRY_ERROR' : status === 404 ? 'NOT_FOUND' : 'ENVIRONMENT';
+    fail(code, `${what}: ${error ?? `engine answered ${status}`}`);
+  }
 }
 
 /** Pulls `REPO@DIGEST` (never a tag) and checks the engine now holds an image with `configDigest` as its ID. */

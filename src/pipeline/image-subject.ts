@@ -61,8 +61,10 @@ export async function resolveImageSubject(client: RegistryClient, image: Image, 
   const digests = (image.repoDigests ?? []).map(tryParse).filter((r): r is ImageReference => r !== undefined && r.digest !== undefined);
   // The target's own repository first, then the other repositories the image was pushed to or pulled from.
   digests.sort((a, b) => Number(b.repository === wanted?.repository) - Number(a.repository === wanted?.repository));
-  const candidates: ImageReference[] = [...digests];
-  if (wanted && !wanted.digest && digests.some((d) => d.repository === wanted.repository)) candidates.push(wanted);
+  // The target's tag goes right after its repository's digests: Podman lists its local manifest digest under every
+  // name of the image, not the digest the registry computed on push, so only the tag finds the pushed manifest.
+  const own = digests.filter((d) => d.repository === wanted?.repository);
+  const candidates: ImageReference[] = [...own, ...(wanted && !wanted.digest && own.length > 0 ? [wanted] : []), ...digests.slice(own.length)];
   if (candidates.length === 0) return local('the image was never pushed (no RepoDigests)');
   const mismatches: string[] = [];
   for (const ref of candidates) {

@@ -50,11 +50,13 @@ async function apiConfig(engine: DockerEngine, ref: string, info: ImageInspect):
 export async function openDaemonImage(ref: string, target: string, engine = new DockerEngine()): Promise<Image> {
   const info = await engine.inspectImage(ref);
   const imageId = parseDigest(info.Id, `image ${ref} ID`);
-  const configBytes = await localConfig(engine, imageId);
+  const configBytes = engine.endpoint.socketPath === undefined ? undefined : await localConfig(engine, imageId);
   const config = configBytes ? parseJson<ImageConfig>(configBytes, `config of ${ref}`) : await apiConfig(engine, ref, info);
   const diffIDs = info.RootFS.Layers ?? [];
-  // MLBUILD_DAEMON_READ=export forces the engine's export stream (what remote engines and Podman always use).
-  const dirs = process.env.MLBUILD_DAEMON_READ === 'export' ? undefined : await overlayDirs(info, diffIDs.length);
+  // MLBUILD_DAEMON_READ=export forces the engine's export stream (what remote engines and Podman always use); an
+  // engine reached over TCP, TLS or ssh is remote even when its paths happen to exist here.
+  const inPlace = process.env.MLBUILD_DAEMON_READ !== 'export' && engine.endpoint.socketPath !== undefined;
+  const dirs = inPlace ? await overlayDirs(info, diffIDs.length) : undefined;
   const steps = historySteps(config);
   const notes: string[] = [];
   if (dirs) notes.push('layers read in place from the local engine (overlay2); diffIDs not re-hashed');
