@@ -3,6 +3,8 @@ import { createInflateRaw, type InflateRaw } from 'node:zlib';
 
 const OUT_SIZE = 64 * 1024;
 const Z_NO_FLUSH = 0;
+const Z_FINISH = 4;
+const EMPTY = Buffer.alloc(0);
 
 // Node's zlib streams keep a native handle with a synchronous write (the one zlib's *Sync functions use) and a
 // two-slot state array [availOut, availIn]; an error is stored under the kError symbol and the handle is closed.
@@ -77,6 +79,17 @@ export class SyncInflater {
       if (availIn > 0 || (used === 0 && produced === 0 && chunk.length > 0)) this.ended = true;
       return off;
     }
+  }
+
+  /** Says whether the stream is complete once all its input was given (its end may coincide with the input's). */
+  finish(): boolean {
+    const handle = this.z._handle;
+    if (this.ended || this.error || this.stopped || !handle) return this.ended;
+    // With Z_FINISH and no input, zlib reports an error unless the stream already reached its end.
+    handle.writeSync(Z_FINISH, EMPTY, 0, 0, this.out, 0, OUT_SIZE);
+    const err = this.kError ? (this.z as unknown as Record<symbol, Error | undefined>)[this.kError] : undefined;
+    this.ended = !err && this.z._handle !== null && this.z._writeState[0] === OUT_SIZE;
+    return this.ended;
   }
 
   /** Releases the native stream. */

@@ -103,7 +103,7 @@ function* deflated(ctx: ArchiveContext, sink: MemberSink, comp: number, dd: bool
     else yield { pass: comp, to: (c) => (inflater.write(c, onOut), true) };
     if (inflater.stopped || ctx.budget.stopped) return { used: inflater.consumed, stop: true };
     if (inflater.error) return { used: comp, bad: `corrupt deflate data (${inflater.error})` };
-    if (!inflater.ended) return { used: comp, bad: 'deflate data ends before its stream does' };
+    if (!inflater.finish()) return { used: comp, bad: 'deflate data ends before its stream does' };
     if (!(dd && comp === 0) && inflater.consumed < comp) return { used: comp, bad: `${comp - inflater.consumed} bytes after the deflate stream's end` };
     return { used: dd && comp === 0 ? inflater.consumed : comp };
   } finally {
