@@ -119,8 +119,8 @@ function* readTail(ctx: ArchiveContext, listing: Listing, st: ZipState, d: PushD
   st.cd = readCentralDirectory(whole, d.pos - whole.length, (m) => listing.warn(m));
 }
 
-/** A walker over a zip's bytes; `size` is the file's size when known. */
-export function zipWalker(ctx: ArchiveContext, listing: Listing, _size?: number): ArchiveWalker {
+/** A walker over a zip's bytes. */
+export function zipWalker(ctx: ArchiveContext, listing: Listing): ArchiveWalker {
   const st: ZipState = { locals: [], atBoundary: true };
   const d = new PushDriver((drv) => zipWalk(ctx, listing, st, drv));
   return {

@@ -33,17 +33,22 @@ export interface ArchiveWalker {
   end(): ArchiveFacts;
 }
 
+/** A Probe whose facts are an archive's. */
+export interface ArchiveProbe extends Probe {
+  end(fileSize: number): ArchiveFacts;
+}
+
 /** A probe listing the members of the archive at `path` (any format archiveKindOf names); never throws. */
-export function archiveProbe(path: string, size: number, opts?: ArchiveOptions): Probe {
+export function archiveProbe(path: string, size: number, opts?: ArchiveOptions): ArchiveProbe {
   const o = resolveOptions(opts);
-  return new ArchiveProbe(path, size, { opts: o, budget: new Budget(o), depth: 1, nested: openNested }, true);
+  return new StreamingArchiveProbe(path, size, { opts: o, budget: new Budget(o), depth: 1, nested: openNested }, true);
 }
 
 function openNested(path: string, size: number, _kind: ArchiveKind, ctx: ArchiveContext): Probe {
-  return new ArchiveProbe(path, size, ctx, false);
+  return new StreamingArchiveProbe(path, size, ctx, false);
 }
 
-class ArchiveProbe implements Probe {
+class StreamingArchiveProbe implements ArchiveProbe {
   private head: Buffer[] | undefined = [];
   private headLen = 0;
   private walker: ArchiveWalker | undefined;
@@ -84,7 +89,7 @@ class ArchiveProbe implements Probe {
     const listing = new Listing();
     const known = this.size >= 0 && this.size < UNKNOWN_SIZE ? this.size : undefined;
     try {
-      if (this.kind === 'zip') this.walker = zipWalker(this.ctx, listing, known);
+      if (this.kind === 'zip') this.walker = zipWalker(this.ctx, listing);
       else if (this.kind === 'tar') this.walker = tarWalker(this.ctx, listing, known);
       else if (this.kind === 'gzip') this.walker = gzipWalker(this.ctx, listing, gunzippedName(this.path));
       else if (this.kind === 'zstd') this.walker = zstdWalker(this.ctx, listing, gunzippedName(this.path).replace(/\.(zst|zstd|tzst)$/i, ''));
