@@ -1,7 +1,7 @@
 // A synchronous streaming raw-deflate decoder on node:zlib's native handle, so a synchronous Probe can inflate as bytes flow.
 import { createInflateRaw, type InflateRaw } from 'node:zlib';
 
-const OUT_SIZE = 64 * 1024;
+const OUT_SIZE = 256 * 1024;
 const Z_NO_FLUSH = 0;
 const Z_FINISH = 4;
 const EMPTY = Buffer.alloc(0);

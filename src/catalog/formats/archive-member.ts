@@ -125,7 +125,7 @@ export const UNKNOWN_SIZE = Number.MAX_SAFE_INTEGER;
 export class MemberSink {
   /** Bytes seen. */
   size = 0;
-  /** CRC-32 of the bytes seen (zip and gzip check it). */
+  /** CRC-32 of the bytes seen, when asked for (zip checks it). */
   crc = 0;
   private readonly hash = createHash('sha256');
   private head: Buffer[] | undefined = [];
@@ -142,13 +142,14 @@ export class MemberSink {
     private readonly listing: Listing,
     readonly path: string,
     private readonly declared: number,
+    private readonly withCrc = false,
   ) {}
 
   /** Takes the next bytes (memory may be reused after the call); false once the archive's bounds were passed. */
   write(chunk: Buffer): boolean {
     this.size += chunk.length;
     this.hash.update(chunk);
-    this.crc = crc32(chunk, this.crc);
+    if (this.withCrc) this.crc = crc32(chunk, this.crc);
     if (this.head) {
       this.head.push(Buffer.from(chunk));
       this.headLen += chunk.length;

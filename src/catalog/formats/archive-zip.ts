@@ -41,7 +41,7 @@ function* zipWalk(ctx: ArchiveContext, listing: Listing, st: ZipState, d: PushDr
     if (!ctx.budget.member()) return;
     const problem = memberPathProblem(name);
     if (problem) listing.warn(`${name}: ${problem}`);
-    const sink = new MemberSink(ctx, listing, name, dd && uncomp === 0 ? -1 : uncomp);
+    const sink = new MemberSink(ctx, listing, name, dd && uncomp === 0 ? -1 : uncomp, true);
     let why: string | undefined;
     if (flags & 1) why = 'encrypted member';
     else if (method !== 0 && method !== 8) why = `compression method ${method} (${METHODS[method] ?? 'unknown'}) is not opened`;
