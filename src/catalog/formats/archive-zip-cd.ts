@@ -83,6 +83,14 @@ function hasZip64(extra: Buffer): boolean {
   return false;
 }
 
+// The zip64 end record sits just before its locator (56 bytes without extensible data); else search back for it.
+function findZip64Record(tail: Buffer, locator: number): number | undefined {
+  for (let z = locator - 56; z >= 0 && z >= locator - 56 - 0xffff; z--) {
+    if (tail.readUInt32LE(z) === Z64_EOCD && z + 12 + u64(tail, z + 4) === locator) return z;
+  }
+  return undefined;
+}
+
 /** Parses the central directory found in `tail` (the file's last bytes, starting at absolute offset `start`). */
 export function readCentralDirectory(tail: Buffer, start: number, warn: (m: string) => void): CentralDirectory | undefined {
   const e = findEocd(tail);
@@ -95,16 +103,19 @@ export function readCentralDirectory(tail: Buffer, start: number, warn: (m: stri
   let size = tail.readUInt32LE(e.at + 12);
   let offset = tail.readUInt32LE(e.at + 16);
   let cdEnd = e.at;
-  const z = e.at - 20 - 56;
-  if ((declared === 0xffff || size === 0xffffffff || offset === 0xffffffff) && e.at >= 20 && tail.readUInt32LE(e.at - 20) === Z64_LOC) {
-    if (z >= 0 && tail.readUInt32LE(z) === Z64_EOCD) {
+  // A zip64 locator before the end record points at the zip64 end record, which ends the directory.
+  if (e.at >= 20 && tail.readUInt32LE(e.at - 20) === Z64_LOC) {
+    const z = findZip64Record(tail, e.at - 20);
+    if (z === undefined) {
+      warn('zip64 end of central directory record not found');
+    } else {
       declared = u64(tail, z + 32);
       size = u64(tail, z + 40);
       offset = u64(tail, z + 48);
       cdEnd = z;
-    } else {
-      warn('zip64 end of central directory record not found');
     }
+  } else if (declared === 0xffff || size === 0xffffffff || offset === 0xffffffff) {
+    warn('zip64 end of central directory locator not found');
   }
   const rel = cdEnd - size;
   if (rel < 0) {

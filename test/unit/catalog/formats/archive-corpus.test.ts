@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { archiveKindOf } from '../../../../src/catalog/formats/archive.js';
 import { makeTempDir, type TempDir } from '../../../helpers/tmp.js';
-import { member, probeFile, py, sh, sha256 } from './archive-fixtures.js';
+import { member, probeBytes, probeFile, py, sh, sha256 } from './archive-fixtures.js';
 import { safetensorsFile } from './fixtures.js';
 
 let tmp: TempDir;
@@ -43,6 +43,11 @@ with zipfile.ZipFile(Pipe(), 'w', zipfile.ZIP_DEFLATED) as z:
     with z.open('streamed/model.safetensors', 'w') as f: f.write(SAFETENSORS)
     with z.open('streamed/big.bin', 'w', force_zip64=True) as f: f.write(os.urandom(300000))
 open('streamed.zip', 'wb').write(buf.getvalue())
+# zip64 end records (the entry-count limit lowered so python writes them for a small zip)
+zipfile.ZIP_FILECOUNT_LIMIT = 1
+with zipfile.ZipFile('z64.zip', 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('a/model.safetensors', SAFETENSORS)
+    z.writestr('a/b.txt', 'b')
 # multi-member gzip of one file
 open('multi.safetensors.gz', 'wb').write(gzip.compress(SAFETENSORS[:40]) + gzip.compress(SAFETENSORS[40:]))
 `);
@@ -103,6 +108,19 @@ z=zipfile.ZipFile(sys.argv[1]); print(json.dumps({i.filename: hashlib.sha256(z.r
     clean(f);
     expect(member(f, 'streamed/model.safetensors').facts).toMatchObject({ kind: 'safetensors' });
     expect(member(f, 'streamed/big.bin').size).toBe(300000);
+  });
+
+  it('reads zip64 end-of-central-directory records', () => {
+    const z = readFileSync(join(dir, 'z64.zip'));
+    expect(z.includes(Buffer.from([0x50, 0x4b, 0x06, 0x06]))).toBe(true);
+    const f = probeFile(join(dir, 'z64.zip'));
+    clean(f);
+    expect(f.memberCount).toBe(2);
+    // The same zip with its directory's CRC altered is caught through the zip64 records.
+    const bad = Buffer.from(z);
+    const cd = bad.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    bad.writeUInt32LE(bad.readUInt32LE(cd + 16) ^ 1, cd + 16);
+    expect(probeBytes('z64.zip', bad).findings?.length).toBe(1);
   });
 
   it('opens nested archives: a wheel and a zip inside a tar.gz, named outer!inner', () => {

@@ -142,6 +142,12 @@ describe('archive probe: bounds', () => {
     expect(f.unopened).toMatch(/decompressed bytes/);
   });
 
+  it('says so when the central directory is larger than the tail kept', () => {
+    const f = probeFile(join(dir, 'many.zip'), { ...SNIFF, zipTailCap: 200 });
+    expect(f.memberCount).toBe(30);
+    expect(f.warnings?.join('\n')).toMatch(/not compared/);
+  });
+
   it('stops at the member count bound', () => {
     const f = probeFile(join(dir, 'many.zip'), { ...SNIFF, maxMembers: 10 });
     expect(f.unopened).toMatch(/members/);
