@@ -1,7 +1,8 @@
 // Gzip streams: members (RFC 1952, multi-member) inflated as they stream; the output is a tar or a single file.
 import { crc32 } from 'node:zlib';
 import { SyncInflater, syncInflateAvailable } from './archive-inflate.js';
-import type { ArchiveContext, Listing } from './archive-member.js';
+import type { ArchiveContext } from './archive-budget.js';
+import type { Listing } from './archive-listing.js';
 import type { PushDriver, PushParser } from './archive-push.js';
 import { Decompressed } from './archive-tar.js';
 

@@ -2,7 +2,9 @@
 import { TarParser, type ContentSink } from '../../image/tar-parser.js';
 import type { TarHeader } from '../../image/tar-header.js';
 import { ARCHIVE_HEAD, isTarHeader } from './archive-magic.js';
-import { memberPathProblem, MemberSink, type ArchiveContext, type Listing } from './archive-member.js';
+import type { ArchiveContext } from './archive-budget.js';
+import { memberPathProblem, type Listing } from './archive-listing.js';
+import { MemberSink } from './archive-member.js';
 
 /** Walks a tar stream pushed through write(); members go into `listing`. */
 export class TarWalker {

@@ -2,7 +2,9 @@
 // members hashed and probed, then the central directory (from the kept tail) compared with what streamed past.
 import type { ArchiveWalker } from './archive.js';
 import { SyncInflater, syncInflateAvailable } from './archive-inflate.js';
-import { memberPathProblem, MemberSink, type ArchiveContext, type Listing } from './archive-member.js';
+import type { ArchiveContext } from './archive-budget.js';
+import { memberPathProblem, type Listing } from './archive-listing.js';
+import { MemberSink } from './archive-member.js';
 import { PushDriver, type PushNeed, type PushParser } from './archive-push.js';
 import { compareDirectories, localSizes, readCentralDirectory, type CentralDirectory, type LocalEntry } from './archive-zip-cd.js';
 

@@ -5,7 +5,8 @@ import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ArchiveWalker } from './archive.js';
-import type { ArchiveContext, Listing } from './archive-member.js';
+import type { ArchiveContext } from './archive-budget.js';
+import type { Listing } from './archive-listing.js';
 import { Decompressed } from './archive-tar.js';
 
 let available: boolean | undefined;

@@ -17,7 +17,9 @@
 import type { Probe } from '../probe.js';
 import { gunzippedName, gzipWalk, type GzipState } from './archive-gzip.js';
 import { ARCHIVE_HEAD, archiveKindOf } from './archive-magic.js';
-import { Budget, Listing, resolveOptions, UNKNOWN_SIZE, type ArchiveContext } from './archive-member.js';
+import { Budget, resolveOptions, type ArchiveContext } from './archive-budget.js';
+import { Listing } from './archive-listing.js';
+import { UNKNOWN_SIZE } from './archive-member.js';
 import { PushDriver } from './archive-push.js';
 import { TarWalker } from './archive-tar.js';
 import type { ArchiveFacts, ArchiveKind, ArchiveOptions } from './archive-types.js';

@@ -10,7 +10,6 @@ import { rng } from './fixtures.js';
 let tmp: TempDir;
 let dir: string;
 const file = (n: string): Buffer => readFileSync(join(dir, n));
-const disagree = (f: { findings?: string[] }): string[] => (f.findings ?? []).filter((x) => x.startsWith('zip central directory disagrees with local headers'));
 
 beforeAll(async () => {
   tmp = await makeTempDir('archive-hostile');
@@ -60,51 +59,10 @@ open('w.7z', 'wb').write(bytes.fromhex('377abcaf271c0004') + os.urandom(200))
 open('w.rar', 'wb').write(b'Rar!\\x1a\\x07\\x01\\x00' + os.urandom(200))
 open('w.gz', 'wb').write(gzip.compress(SAFETENSORS * 50))
 `);
-  sh(dir, 'mkdir e && cp w.gz e/ && cd e && zip -q -P secret ../enc.zip w.gz && cd .. && cat two.zip other.zip > concat.zip && tar czf t.tar.gz two.zip hostile.tar');
+  sh(dir, 'mkdir e && cp w.gz e/ && cd e && zip -q -P secret ../enc.zip w.gz && cd .. && tar czf t.tar.gz two.zip hostile.tar');
 });
 
 afterAll(async () => tmp.cleanup());
-
-describe('archive probe: zip central directory against local headers', () => {
-  it('flags a name changed in the central directory only', () => {
-    const z = Buffer.from(file('two.zip'));
-    const cd = z.lastIndexOf(Buffer.from('aaaa.safetensors'));
-    z.write('evil', cd);
-    const f = probeBytes('x.zip', z);
-    expect(disagree(f).join('\n')).toMatch(/evil\.safetensors.*aaaa\.safetensors/);
-  });
-
-  it('flags a CRC, a method and a size that disagree', () => {
-    const z = Buffer.from(file('two.zip'));
-    const cd = z.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
-    z.writeUInt32LE(z.readUInt32LE(cd + 16) ^ 1, cd + 16); // crc
-    z.writeUInt32LE(z.readUInt32LE(cd + 24) + 1, cd + 24); // uncompressed size
-    const f = probeBytes('x.zip', z);
-    expect(disagree(f).length).toBeGreaterThanOrEqual(2);
-  });
-
-  it('flags a prepended zip (two zips concatenated) and local entries the directory does not list', () => {
-    const f = probeFile(join(dir, 'concat.zip'));
-    expect(disagree(f).some((x) => /prepended/.test(x))).toBe(true);
-    expect(disagree(f).some((x) => /not in the directory/.test(x))).toBe(true);
-  });
-
-  it('flags overlapping entries and an offset with no local header', () => {
-    const z = Buffer.from(file('two.zip'));
-    const second = z.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
-    z.writeUInt32LE(10, second + 42); // points inside the first entry
-    const f = probeBytes('x.zip', z);
-    expect(disagree(f).some((x) => /no local header/.test(x))).toBe(true);
-    expect(disagree(f).some((x) => /overlaps/.test(x))).toBe(true);
-  });
-
-  it('flags a central directory offset beyond its position (negative prepend)', () => {
-    const z = Buffer.from(file('two.zip'));
-    const eocd = z.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-    z.writeUInt32LE(z.readUInt32LE(eocd + 16) + 5000, eocd + 16);
-    expect(disagree(probeBytes('x.zip', z)).length).toBeGreaterThan(0);
-  });
-});
 
 describe('archive probe: members that cannot be opened are listed with a reason', () => {
   it('encrypted, bzip2 and lzma members: unopened with their compressed size', () => {
