@@ -153,9 +153,19 @@ export function readCentralDirectory(tail: Buffer, start: number, warn: (m: stri
 
 const DISAGREE = 'zip central directory disagrees with local headers';
 
-/** Findings where the central directory and the streamed local headers tell different stories. */
-export function compareDirectories(locals: LocalEntry[], cd: CentralDirectory): string[] {
+/** What comparing the two directories found: findings, and the entries past the streamed part (not compared). */
+export interface Comparison {
+  findings: string[];
+  unstreamed: CdEntry[];
+}
+
+/**
+ * Findings where the central directory and the streamed local headers tell different stories; entries at or past
+ * `streamedUpTo` (where the local walk had to stop) are returned apart, as not compared.
+ */
+export function compareDirectories(locals: LocalEntry[], cd: CentralDirectory, streamedUpTo = Infinity): Comparison {
   const out: string[] = [];
+  const unstreamed: CdEntry[] = [];
   const say = (m: string): void => void out.push(`${DISAGREE}: ${m}`);
   if (cd.prepended > 0) say(`${cd.prepended} bytes of data before the first local header (prepended)`);
   if (cd.prepended < 0) say('the directory offset points past where the directory is');
@@ -167,6 +177,10 @@ export function compareDirectories(locals: LocalEntry[], cd: CentralDirectory): 
     if (names.has(c.name)) say(`${c.name} is listed twice`);
     names.add(c.name);
     const l = byOffset.get(c.offset + Math.max(0, cd.prepended));
+    if (!l && c.offset + Math.max(0, cd.prepended) >= streamedUpTo) {
+      unstreamed.push(c);
+      continue;
+    }
     if (!l) {
       say(`${c.name}: no local header at offset ${c.offset}`);
       continue;
@@ -188,5 +202,5 @@ export function compareDirectories(locals: LocalEntry[], cd: CentralDirectory): 
     const aEnd = a.offset + (la?.headerLen ?? 30 + Buffer.byteLength(a.name)) + a.comp;
     if (sorted[i]!.offset < aEnd) say(`${sorted[i]!.name} overlaps ${a.name}`);
   }
-  return out;
+  return { findings: out, unstreamed };
 }

@@ -18,6 +18,8 @@ interface ZipState {
   cd?: CentralDirectory;
   current?: MemberSink;
   atBoundary: boolean;
+  /** Where the local walk stopped before the central directory (past it, entries are known from the directory only). */
+  streamedUpTo?: number;
 }
 
 function* zipWalk(ctx: ArchiveContext, listing: Listing, st: ZipState, d: PushDriver): PushParser {
@@ -27,7 +29,10 @@ function* zipWalk(ctx: ArchiveContext, listing: Listing, st: ZipState, d: PushDr
     const sig = yield { read: 4 };
     st.atBoundary = false;
     if (sig.readUInt32LE(0) !== LOCAL) {
-      if (!KNOWN_SIGS.has(sig.readUInt32LE(0))) listing.warn(`unexpected bytes at offset ${at} where a zip header should be`);
+      if (!KNOWN_SIGS.has(sig.readUInt32LE(0))) {
+        listing.warn(`unexpected bytes at offset ${at} where a zip header should be`);
+        st.streamedUpTo = at + 1;
+      }
       return yield* readTail(ctx, listing, st, d, sig);
     }
     const h = yield { read: 26 };
@@ -52,7 +57,7 @@ function* zipWalk(ctx: ArchiveContext, listing: Listing, st: ZipState, d: PushDr
     if (why) {
       sink.finish(why, comp);
       if (dd && comp === 0) {
-        listing.warn(`${name}: the rest of the zip is listed from its central directory only`);
+        st.streamedUpTo = d.pos;
         return yield* readTail(ctx, listing, st, d);
       }
       yield { pass: comp, to: () => true };
@@ -66,7 +71,10 @@ function* zipWalk(ctx: ArchiveContext, listing: Listing, st: ZipState, d: PushDr
         listing.warn(`${name}: ${r.bad}`);
         st.current = undefined;
         sink.finish(r.bad, comp);
-        if (dd) return yield* readTail(ctx, listing, st, d);
+        if (dd) {
+          st.streamedUpTo = d.pos;
+          return yield* readTail(ctx, listing, st, d);
+        }
         continue;
       }
     }
@@ -121,6 +129,17 @@ function* readTail(ctx: ArchiveContext, listing: Listing, st: ZipState, d: PushD
   st.cd = readCentralDirectory(whole, d.pos - whole.length, (m) => listing.warn(m));
 }
 
+// Findings from the comparison; entries the walk could not reach are listed unopened, from the directory's word.
+function listFromDirectory(listing: Listing, cd: CentralDirectory, locals: LocalEntry[], streamedUpTo?: number): void {
+  const { findings, unstreamed } = compareDirectories(locals, cd, streamedUpTo);
+  for (const f of findings) listing.find(f);
+  const files = unstreamed.filter((c) => !c.name.endsWith('/'));
+  if (files.length > 0) listing.warn(`${files.length} members past offset ${streamedUpTo} were not streamed; listed from the central directory only`);
+  for (const c of files) {
+    listing.members.push({ path: c.name, size: c.uncomp, unopened: 'not streamed: listed from the central directory only', compressedSize: c.comp });
+  }
+}
+
 /** A walker over a zip's bytes. */
 export function zipWalker(ctx: ArchiveContext, listing: Listing): ArchiveWalker {
   const st: ZipState = { locals: [], atBoundary: true };
@@ -132,7 +151,7 @@ export function zipWalker(ctx: ArchiveContext, listing: Listing): ArchiveWalker 
       if (status === 'failed') listing.warn(`malformed zip: ${d.failure}`);
       if (status === 'eof' && !st.atBoundary) listing.warn('the zip ends inside a member (truncated)');
       if (st.current) st.current.finish(ctx.budget.stopped ?? 'the zip ends inside this member (truncated)');
-      if (st.cd) for (const f of compareDirectories(st.locals, st.cd)) listing.find(f);
+      if (st.cd) listFromDirectory(listing, st.cd, st.locals, st.streamedUpTo);
       else if (status !== 'stopped' && !ctx.budget.stopped) listing.warn('no central directory read: local headers not checked against it');
       return listing.facts('zip');
     },

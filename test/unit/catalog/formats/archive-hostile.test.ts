@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { archiveProbe } from '../../../../src/catalog/formats/archive.js';
 import { makeTempDir, type TempDir } from '../../../helpers/tmp.js';
 import { member, probeBytes, probeFile, py, sh, SNIFF } from './archive-fixtures.js';
-import { rng } from './fixtures.js';
+import { pickleFile, rng } from './fixtures.js';
 
 let tmp: TempDir;
 let dir: string;
@@ -77,6 +77,8 @@ describe('archive probe: members that cannot be opened are listed with a reason'
   it('stored member with a data descriptor: unopened, the rest listed from the central directory', () => {
     const f = probeFile(join(dir, 'stored-dd.zip'));
     expect(member(f, 'stored.safetensors').unopened).toMatch(/data descriptor/);
+    expect(member(f, 'after.pkl')).toMatchObject({ unopened: expect.stringMatching(/central directory/), size: pickleFile(true).length, compressedSize: pickleFile(true).length });
+    expect(f.findings).toBeUndefined();
     expect(f.warnings?.length).toBeGreaterThan(0);
   });
 
