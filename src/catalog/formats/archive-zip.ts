@@ -133,6 +133,12 @@ function* readTail(ctx: ArchiveContext, listing: Listing, st: ZipState, d: PushD
 function listFromDirectory(listing: Listing, cd: CentralDirectory, locals: LocalEntry[], streamedUpTo?: number): void {
   const { findings, unstreamed } = compareDirectories(locals, cd, streamedUpTo);
   for (const f of findings) listing.find(f);
+  // Members left unopened before their sizes were known take them from the directory.
+  const byName = new Map(cd.entries.map((c) => [c.name, c]));
+  for (const m of listing.members) {
+    const c = m.unopened && m.size === 0 ? byName.get(m.path) : undefined;
+    if (c) Object.assign(m, { size: c.uncomp, compressedSize: c.comp });
+  }
   const files = unstreamed.filter((c) => !c.name.endsWith('/'));
   if (files.length > 0) listing.warn(`${files.length} members past offset ${streamedUpTo} were not streamed; listed from the central directory only`);
   for (const c of files) {
