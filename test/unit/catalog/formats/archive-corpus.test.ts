@@ -142,6 +142,14 @@ z=zipfile.ZipFile(sys.argv[1]); print(json.dumps({i.filename: hashlib.sha256(z.r
     expect(z).toMatchObject({ archive: 'tar', compression: 'zstd', memberCount: 3 });
   });
 
+  it('gives the same facts however the bytes are chunked', () => {
+    for (const n of ['nested.tar.gz', 'streamed.zip', 'multi.safetensors.gz']) {
+      const data = readFileSync(join(dir, n));
+      const whole = probeBytes(n, data, undefined, 1, data.length);
+      for (let seed = 2; seed <= 3; seed++) expect(probeBytes(n, data, undefined, seed, 997)).toEqual(whole);
+    }
+  });
+
   it('names archive formats by magic bytes', () => {
     const kinds = Object.fromEntries(['model.tar.gz', 'plain.tar', 'jar.zip', 'plain.tar.zst'].map((n) => [n, archiveKindOf(readFileSync(join(dir, n)).subarray(0, 512))]));
     expect(kinds).toEqual({ 'model.tar.gz': 'gzip', 'plain.tar': 'tar', 'jar.zip': 'zip', 'plain.tar.zst': 'zstd' });

@@ -58,8 +58,10 @@ open('w.bz2', 'wb').write(bz2.compress(SAFETENSORS))
 open('w.7z', 'wb').write(bytes.fromhex('377abcaf271c0004') + os.urandom(200))
 open('w.rar', 'wb').write(b'Rar!\\x1a\\x07\\x01\\x00' + os.urandom(200))
 open('w.gz', 'wb').write(gzip.compress(SAFETENSORS * 50))
+open('zeros', 'wb').write(bytes(16 * 1024 * 1024))
+open('zeros.gz', 'wb').write(gzip.compress(open('zeros', 'rb').read()))
 `);
-  sh(dir, 'mkdir e && cp w.gz e/ && cd e && zip -q -P secret ../enc.zip w.gz && cd .. && tar czf t.tar.gz two.zip hostile.tar');
+  sh(dir, 'mkdir e && cp w.gz e/ && cd e && zip -q -P secret ../enc.zip w.gz && cd .. && tar czf t.tar.gz two.zip hostile.tar && zstd -q -19 zeros -o zeros.zst');
 });
 
 afterAll(async () => tmp.cleanup());
@@ -95,6 +97,14 @@ describe('archive probe: bounds', () => {
     const f = probeFile(join(dir, 'bomb.zip'), { ...SNIFF, ratioFloor: 1 << 20, maxRatio: 100 });
     expect(f.unopened).toMatch(/ratio/);
     expect(f.members[0]).toMatchObject({ unopened: expect.any(String) });
+  });
+
+  it('stops gzip and zstd bombs the same way', () => {
+    for (const n of ['zeros.gz', 'zeros.zst']) {
+      const f = probeFile(join(dir, n), { ...SNIFF, ratioFloor: 1 << 20, maxRatio: 100 });
+      expect(f.unopened).toMatch(/ratio/);
+      expect(f.members[0]?.unopened).toMatch(/ratio/);
+    }
   });
 
   it('stops a nested zip bomb at the decompressed-bytes bound', () => {
