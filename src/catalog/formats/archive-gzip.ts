@@ -3,8 +3,9 @@ import { crc32 } from 'node:zlib';
 import { SyncInflater, syncInflateAvailable } from './archive-inflate.js';
 import type { ArchiveContext } from './archive-budget.js';
 import type { Listing } from './archive-listing.js';
-import type { PushDriver, PushParser } from './archive-push.js';
+import { PushDriver, type PushParser } from './archive-push.js';
 import { Decompressed } from './archive-tar.js';
+import type { ArchiveWalker } from './archive-types.js';
 
 const FHCRC = 2;
 const FEXTRA = 4;
@@ -85,4 +86,24 @@ export function* gzipWalk(ctx: ArchiveContext, listing: Listing, st: GzipState, 
     if (t.readUInt32LE(0) !== crc) listing.warn(`gzip member ${member + 1}: CRC-32 mismatch (corrupt data)`);
     if (t.readUInt32LE(4) !== size % 2 ** 32) listing.warn(`gzip member ${member + 1}: size field disagrees with the data`);
   }
+}
+
+/** A walker over a gzip stream; `name` names the file inside when the header does not. */
+export function gzipWalker(ctx: ArchiveContext, listing: Listing, name: string): ArchiveWalker {
+  const st: GzipState = { atBoundary: false };
+  const d = new PushDriver((drv) => gzipWalk(ctx, listing, st, name, drv));
+  return {
+    write: (chunk) => d.write(chunk) && !ctx.budget.stopped,
+    end: () => {
+      const status = d.end();
+      let cut: string | undefined;
+      if (status === 'failed') cut = `malformed gzip: ${d.failure}`;
+      else if (status === 'eof' && !st.atBoundary) cut = 'the gzip stream ends early (truncated)';
+      else if (ctx.budget.stopped) cut = ctx.budget.stopped;
+      if (cut && cut !== ctx.budget.stopped) listing.warn(cut);
+      st.out?.end(cut);
+      const tar = st.out?.isTar === true;
+      return listing.facts(tar ? 'tar' : 'gzip', tar ? 'gzip' : undefined);
+    },
+  };
 }

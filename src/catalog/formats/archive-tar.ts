@@ -5,6 +5,7 @@ import { ARCHIVE_HEAD, isTarHeader } from './archive-magic.js';
 import type { ArchiveContext } from './archive-budget.js';
 import { memberPathProblem, type Listing } from './archive-listing.js';
 import { MemberSink } from './archive-member.js';
+import type { ArchiveWalker } from './archive-types.js';
 
 /** Walks a tar stream pushed through write(); members go into `listing`. */
 export class TarWalker {
@@ -145,4 +146,13 @@ export class Decompressed {
       this.file?.write(chunk);
     }
   }
+}
+
+/** A walker over a plain tar; `size` bounds entry sizes when known. */
+export function tarWalker(ctx: ArchiveContext, listing: Listing, size?: number): ArchiveWalker {
+  const t = new TarWalker(ctx, listing, size);
+  return {
+    write: (chunk) => t.write(chunk),
+    end: () => (t.end(), listing.facts('tar')),
+  };
 }

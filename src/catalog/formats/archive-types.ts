@@ -65,3 +65,9 @@ export interface ArchiveOptions {
   /** Bytes kept from a zip's end to read its central directory; default 16 MiB. */
   zipTailCap?: number;
 }
+
+/** A format walker: the archive's bytes in (false once it wants no more), its facts out. */
+export interface ArchiveWalker {
+  write(chunk: Buffer): boolean;
+  end(): ArchiveFacts;
+}

@@ -1,8 +1,8 @@
 // Zip archives (wheels, jars, .npz, PyTorch zip, .keras): local headers walked as they stream, stored and deflate
 // members hashed and probed, then the central directory (from the kept tail) compared with what streamed past.
-import type { ArchiveWalker } from './archive.js';
 import { SyncInflater, syncInflateAvailable } from './archive-inflate.js';
 import type { ArchiveContext } from './archive-budget.js';
+import type { ArchiveWalker } from './archive-types.js';
 import { memberPathProblem, type Listing } from './archive-listing.js';
 import { MemberSink } from './archive-member.js';
 import { PushDriver, type PushNeed, type PushParser } from './archive-push.js';

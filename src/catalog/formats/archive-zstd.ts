@@ -4,8 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ArchiveWalker } from './archive.js';
 import type { ArchiveContext } from './archive-budget.js';
+import type { ArchiveWalker } from './archive-types.js';
 import type { Listing } from './archive-listing.js';
 import { Decompressed } from './archive-tar.js';
 

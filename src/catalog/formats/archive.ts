@@ -15,25 +15,18 @@
 // member count, compression ratio), is listed with an `unopened` reason, never passed silently. `findings` are signs
 // of tampering (a zip central directory that disagrees with its local headers); `warnings` are damage or oddities.
 import type { Probe } from '../probe.js';
-import { gunzippedName, gzipWalk, type GzipState } from './archive-gzip.js';
+import { gunzippedName, gzipWalker } from './archive-gzip.js';
 import { ARCHIVE_HEAD, archiveKindOf } from './archive-magic.js';
 import { Budget, resolveOptions, type ArchiveContext } from './archive-budget.js';
 import { Listing } from './archive-listing.js';
 import { UNKNOWN_SIZE } from './archive-member.js';
-import { PushDriver } from './archive-push.js';
-import { TarWalker } from './archive-tar.js';
-import type { ArchiveFacts, ArchiveKind, ArchiveOptions } from './archive-types.js';
+import { tarWalker } from './archive-tar.js';
+import type { ArchiveFacts, ArchiveKind, ArchiveOptions, ArchiveWalker } from './archive-types.js';
 import { zipWalker } from './archive-zip.js';
 import { zstdWalker } from './archive-zstd.js';
 
 export { ARCHIVE_HEAD, archiveKindOf, isTarHeader } from './archive-magic.js';
 export type { ArchiveFacts, ArchiveKind, ArchiveMember, ArchiveOptions, ArchiveSummary, MemberProbeFactory } from './archive-types.js';
-
-/** A format walker: bytes in, facts out. */
-export interface ArchiveWalker {
-  write(chunk: Buffer): boolean;
-  end(): ArchiveFacts;
-}
 
 /** A Probe whose facts are an archive's. */
 export interface ArchiveProbe extends Probe {
@@ -55,6 +48,7 @@ class StreamingArchiveProbe implements ArchiveProbe {
   private headLen = 0;
   private walker: ArchiveWalker | undefined;
   private kind: ArchiveKind | undefined;
+  private readonly listing = new Listing();
   private wants = true;
 
   constructor(
@@ -76,11 +70,11 @@ class StreamingArchiveProbe implements ArchiveProbe {
   end(_fileSize: number): ArchiveFacts {
     try {
       if (this.head) this.decide();
-      const f = this.walker ? this.walker.end() : unopenedFacts(this.kind, this.kind ? `${this.kind} archives are not opened` : 'not an archive');
+      const f = this.walker ? this.walker.end() : this.unopened(this.kind ? `${this.kind} archives are not opened` : 'not an archive');
       if (this.ctx.budget.stopped) f.unopened ??= this.ctx.budget.stopped;
       return f;
     } catch (e) {
-      return { ...unopenedFacts(this.kind, `internal error: ${(e as Error).message}`) };
+      return this.unopened(`internal error: ${(e as Error).message}`);
     }
   }
 
@@ -88,7 +82,7 @@ class StreamingArchiveProbe implements ArchiveProbe {
     const head = Buffer.concat(this.head!);
     this.head = undefined;
     this.kind = archiveKindOf(head);
-    const listing = new Listing();
+    const listing = this.listing;
     const known = this.size >= 0 && this.size < UNKNOWN_SIZE ? this.size : undefined;
     try {
       if (this.kind === 'zip') this.walker = zipWalker(this.ctx, listing);
@@ -99,6 +93,12 @@ class StreamingArchiveProbe implements ArchiveProbe {
       listing.warn(`could not open: ${(e as Error).message}`);
     }
     return this.walker ? this.feed(head) : false;
+  }
+
+  // Facts of an archive left unopened (its format unsupported, or not an archive at all: archive 'unknown').
+  private unopened(reason: string): ArchiveFacts {
+    this.listing.leaveUnopened(reason);
+    return this.listing.facts(this.kind ?? ('unknown' as ArchiveKind));
   }
 
   private feed(chunk: Buffer): boolean {
@@ -112,33 +112,3 @@ class StreamingArchiveProbe implements ArchiveProbe {
   }
 }
 
-function unopenedFacts(kind: ArchiveKind | undefined, reason: string): ArchiveFacts {
-  return { kind: 'archive', archive: kind ?? ('unknown' as ArchiveKind), members: [], memberCount: 0, unopened: reason };
-}
-
-function tarWalker(ctx: ArchiveContext, listing: Listing, size?: number): ArchiveWalker {
-  const t = new TarWalker(ctx, listing, size);
-  return {
-    write: (chunk) => t.write(chunk),
-    end: () => (t.end(), listing.facts('tar')),
-  };
-}
-
-function gzipWalker(ctx: ArchiveContext, listing: Listing, name: string): ArchiveWalker {
-  const st: GzipState = { atBoundary: false };
-  const d = new PushDriver((drv) => gzipWalk(ctx, listing, st, name, drv));
-  return {
-    write: (chunk) => d.write(chunk) && !ctx.budget.stopped,
-    end: () => {
-      const status = d.end();
-      let cut: string | undefined;
-      if (status === 'failed') cut = `malformed gzip: ${d.failure}`;
-      else if (status === 'eof' && !st.atBoundary) cut = 'the gzip stream ends early (truncated)';
-      else if (ctx.budget.stopped) cut = ctx.budget.stopped;
-      if (cut && cut !== ctx.budget.stopped) listing.warn(cut);
-      st.out?.end(cut);
-      const tar = st.out?.isTar === true;
-      return listing.facts(tar ? 'tar' : 'gzip', tar ? 'gzip' : undefined);
-    },
-  };
-}
