@@ -164,6 +164,14 @@ describe('archive probe: hostile names, links, damage', () => {
     }
   });
 
+  it('warns on data after a gzip stream, not on zero padding', () => {
+    const gz = file('w.gz');
+    expect(probeBytes('w.gz', Buffer.concat([gz, Buffer.from('hidden weights')])).warnings?.join('\n')).toMatch(/after the gzip stream/);
+    const padded = probeBytes('w.gz', Buffer.concat([gz, Buffer.alloc(4096)]));
+    expect(padded.warnings).toBeUndefined();
+    expect(padded.members[0]?.facts).toMatchObject({ kind: 'safetensors' });
+  });
+
   it('garbage after the magic and huge claimed sizes never throw', () => {
     const r = rng(7);
     const junk = (n: number): Buffer => Buffer.from(Array.from({ length: n }, () => Math.floor(r() * 256)));
