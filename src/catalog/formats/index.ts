@@ -15,3 +15,7 @@ export { hdf5Probe, parseHdf5, hdf5SignatureOffset, type Hdf5Facts } from './hdf
 export { tfliteProbe, parseTflite, isTflite, type TfliteFacts } from './tflite.js';
 export { dataProbe, parseParquet, parseArrow, parseJsonl, parseCsv, type DataFacts } from './datasets.js';
 export { textProbe, parseText, looksLikeText, type TextFacts } from './text.js';
+export {
+  archiveProbe, archiveKindOf, isTarHeader, ARCHIVE_HEAD, type ArchiveProbe, type ArchiveFacts, type ArchiveKind, type ArchiveMember,
+  type ArchiveOptions, type ArchiveSummary, type MemberProbeFactory,
+} from './archive.js';
