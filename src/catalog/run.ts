@@ -17,7 +17,7 @@ export function probeFactory(catalogers: Cataloger[]): ProbeFactory {
 }
 
 /** Version of the content identification; part of the cache key so older layer facts are not reused. */
-const CONTENT_VERSION = 'content-1';
+const CONTENT_VERSION = 'content-2';
 
 /** A key naming the probe set, so cached layer facts are not reused by a different set. */
 export function probeKey(catalogers: Cataloger[]): string {

@@ -2,26 +2,22 @@
 // called. Weights need a trusted attestation covering their digest; pickles that import code, names that lie about
 // the format and model files that fail to parse are findings; policies forbid formats by content, not by name.
 import { classifyContent, type ClassifyOptions, type ContentInfo } from '../catalog/formats/classify.js';
+import { archiveMembers, type ContentFile } from '../catalog/formats/members.js';
 import type { FileView } from '../catalog/types.js';
 import { ATLAS } from '../policy/index.js';
 import type { ImageFinding } from './image-findings.js';
 
-/** One identified file of an image, from the merged view (build) or the SBOM (verify image). */
-export interface ContentFile {
-  path: string;
-  size: number;
-  sha256?: string;
-  layer?: number;
-  info: ContentInfo;
-}
+export type { ContentFile } from '../catalog/formats/members.js';
 
-/** Every identified regular file of a merged view. */
+/** Every identified regular file of a merged view, and every identified member of the archives among them. */
 export function contentFilesOfView(view: FileView, o: ClassifyOptions = {}): ContentFile[] {
   const out: ContentFile[] = [];
   for (const f of view.all()) {
     if (f.type !== 'file' || !f.facts) continue;
     const info = classifyContent(f.path, f.size, f.facts, o);
-    if (info) out.push({ path: f.path, size: f.size, sha256: f.sha256, layer: f.layer, info });
+    if (!info) continue;
+    out.push({ path: f.path, size: f.size, sha256: f.sha256, layer: f.layer, info });
+    if (info.cls === 'archive') out.push(...archiveMembers(f.path, f.layer, f.facts, o));
   }
   return out;
 }
@@ -68,6 +64,9 @@ export function judgeContent(input: ContentGateInput): ImageFinding[] {
         if (forbid.has(pf)) out.push({ kind: 'format-forbidden', fatal: true, atlas: ATLAS.unsafeArtifact, ...where, got: pf, message: `${at}: ${pf} content is forbidden by the policy` });
       }
     }
+    if (info.tampered) {
+      out.push({ kind: 'archive-tampered', fatal: true, atlas: ATLAS.masquerading, ...where, got: info.format, message: `${at}: ${info.tampered[0]}` });
+    }
     if (info.cls === 'archive' && info.unopened) {
       out.push({ kind: 'unopened-archive', fatal: false, atlas: ATLAS.unsafeArtifact, ...where, got: info.format, message: `${at}: ${info.format} archive of ${f.size} bytes not looked into (${info.unopened})` });
     }
@@ -89,6 +88,8 @@ export function contentFilesOfSbom(sbom: Json): ContentFile[] {
         const one = (n: string): string | undefined => propsOf(c, n)[0];
         const csv = (n: string): string[] => (one(n) ?? '').split(',').filter(Boolean);
         const info: ContentInfo = { format: one('mlbuild:file:format') ?? 'unknown', cls, policyFormats: csv('mlbuild:file:policy-formats'), dangerous: csv('mlbuild:file:dangerous-imports'), malformed: propsOf(c, 'mlbuild:file:malformed') };
+        const tampered = propsOf(c, 'mlbuild:file:tampered');
+        if (tampered.length > 0) info.tampered = tampered;
         const masquerade = one('mlbuild:file:masquerade');
         if (masquerade) info.masquerade = masquerade;
         const unopened = one('mlbuild:file:unopened');

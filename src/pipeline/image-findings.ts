@@ -14,7 +14,8 @@ export type ImageFindingKind =
   | 'dangerous-pickle'
   | 'masquerade'
   | 'malformed-model'
-  | 'unopened-archive';
+  | 'unopened-archive'
+  | 'archive-tampered';
 
 /** One problem found while verifying an image; `referrer` names the referrer manifest it is about. */
 export interface ImageFinding extends Omit<Finding, 'kind'> {

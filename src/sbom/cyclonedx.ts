@@ -3,6 +3,7 @@
 // thousands of file components cost more than the rest of a cached rescan.
 import { createHash } from 'node:crypto';
 import { classifyContent, type ContentInfo } from '../catalog/formats/classify.js';
+import { archiveMembers } from '../catalog/formats/members.js';
 import type { InvFile, InvModel, InvDataset, InvPackage } from '../catalog/types.js';
 import type { FilesMode, Inventory, InventoryLayer } from './inventory.js';
 import { toCdxLicenses } from './licenses.js';
@@ -71,7 +72,24 @@ function fileComponent(f: InvFile, layers: InventoryLayer[], ref: string): Json 
     ['mlbuild:file:resolvedFrom', f.resolvedFrom ? `/${f.resolvedFrom}` : undefined],
     ...contentProps(c),
     ...layerProps(layers, f.layer),
-  ]);
+  ], c?.cls === 'archive' && f.facts ? memberComponents(f, layers, ref) : undefined);
+}
+
+// The identified members of an archive (weights, pickles, data), as nested file components `/archive!member`.
+function memberComponents(f: InvFile, layers: InventoryLayer[], ref: string): Json[] | undefined {
+  const list = archiveMembers(f.path, f.layer, f.facts ?? { kind: 'none' });
+  if (list.length === 0) return undefined;
+  const seen = new Map<string, number>();
+  const refOf = (p: string): string => {
+    const n = (seen.get(p) ?? 0) + 1;
+    seen.set(p, n);
+    return n === 1 ? `${ref}!${p}` : `${ref}!${p}#${n}`;
+  };
+  return list.map((m) => component('file', refOf(m.path.slice(f.path.length + 1)), `/${m.path}`, { sha256: m.sha256 }, [
+    ['mlbuild:file:size', m.size],
+    ...contentProps(m.info),
+    ...layerProps(layers, f.layer),
+  ]));
 }
 
 // What the content of a file was identified as (read back by `verify image`'s content gate).
@@ -85,6 +103,7 @@ function contentProps(c: ContentInfo | undefined): Props {
     ['mlbuild:file:masquerade', c.masquerade],
     ...c.malformed.map((w): [string, string] => ['mlbuild:file:malformed', w]),
     ['mlbuild:file:unopened', c.unopened],
+    ...(c.tampered ?? []).map((t): [string, string] => ['mlbuild:file:tampered', t]),
   ];
 }
 

@@ -19,8 +19,10 @@ export interface ContentInfo {
   malformed: string[];
   /** The format the file's name claims when it is not what the content is. */
   masquerade?: string;
-  /** For archives that were not opened: why. */
+  /** For archives (or parts of them) that were not opened: why. */
   unopened?: string;
+  /** For archives: signs of tampering (a zip central directory that disagrees with its local headers). */
+  tampered?: string[];
 }
 
 /** Options of classification. */
@@ -103,5 +105,12 @@ export function classifyContent(path: string, size: number, facts: ProbeFacts | 
   const m = masqueradeOf(path, b);
   if (m) info.masquerade = m;
   if (typeof facts.unopened === 'string') info.unopened = facts.unopened;
+  if (b.cls === 'archive') {
+    const members = Array.isArray(facts.members) ? (facts.members as Array<{ path?: string; unopened?: string }>) : [];
+    const closed = members.filter((m) => typeof m.unopened === 'string');
+    if (!info.unopened && closed.length > 0) info.unopened = `${closed.length} member(s) not opened, e.g. ${closed[0]!.path}: ${closed[0]!.unopened}`;
+    const tampered = strings(facts.findings);
+    if (tampered.length > 0) info.tampered = tampered;
+  }
   return info;
 }

@@ -1,6 +1,7 @@
 // Content identification of any file: magic bytes decide the format whatever the file is called; names only help
 // when the bytes say nothing. Every regular file of an image passes through this probe while its layer streams.
 import type { Probe, ProbeFacts } from '../probe.js';
+import { archiveKindOf, archiveProbe } from './archive.js';
 import { formatByMagic, detectFormat } from './detect.js';
 import { npyProbe } from './npy.js';
 import { PickleScanner } from './pickle-scanner.js';
@@ -11,21 +12,6 @@ export const CONTENT_HEAD = 512;
 
 /** Facts kind of a file whose content matched nothing: the layer scanner keeps no facts for it. */
 export const NO_FACTS = 'none';
-
-/** Compression and archive formats recognised by magic bytes. */
-export function archiveKindOf(head: Buffer): string | undefined {
-  const b = (i: number): number => head[i] ?? -1;
-  if (b(0) === 0x1f && b(1) === 0x8b) return 'gzip';
-  if (b(0) === 0x28 && b(1) === 0xb5 && b(2) === 0x2f && b(3) === 0xfd) return 'zstd';
-  if (b(0) === 0xfd && head.toString('latin1', 1, 6) === '7zXZ\x00') return 'xz';
-  if (head.toString('latin1', 0, 3) === 'BZh' && b(3) >= 0x31 && b(3) <= 0x39) return 'bzip2';
-  if (b(0) === 0x37 && b(1) === 0x7a && b(2) === 0xbc && b(3) === 0xaf && b(4) === 0x27 && b(5) === 0x1c) return '7z';
-  if (head.toString('latin1', 0, 6) === 'Rar!\x1a\x07') return 'rar';
-  if (b(0) === 0x5d && b(1) === 0x00 && b(2) === 0x00) return 'lzma';
-  if (head.length >= 263 && head.toString('latin1', 257, 262) === 'ustar') return 'tar';
-  if (head.toString('latin1', 0, 4) === 'PK\x05\x06' || head.toString('latin1', 0, 4) === 'PK\x07\x08') return 'zip';
-  return undefined;
-}
 
 // First opcodes a protocol 0/1 pickle (no PROTO header) can start with: MARK, GLOBAL, EMPTY_LIST/DICT/TUPLE, NONE,
 // INT, STRING, UNICODE, LONG, FLOAT, BININT*, SHORT_BINSTRING, BINUNICODE, BINFLOAT, INST.
@@ -51,18 +37,25 @@ class Pickle01Probe implements Probe {
 }
 
 /** The probe for content announced by magic bytes, or undefined when the bytes announce nothing mlbuild parses. */
-function probeByContent(path: string, size: number, head: Buffer): Probe | undefined {
+function probeByContent(path: string, size: number, head: Buffer, archives: boolean): Probe | undefined {
   const magic = formatByMagic(head);
   if (magic === 'npy') return npyProbe();
-  if (magic) return probeForFormat(detectFormat(path, head) ?? magic, path, size);
+  const format = magic ? (detectFormat(path, head) ?? magic) : undefined;
+  // Model zips (PyTorch, Keras, .npz) keep their model reader; any other archive is opened and its members sniffed.
+  if (format && format !== 'zip') return probeForFormat(format, path, size);
   const archive = archiveKindOf(head);
-  if (archive) return archiveStub(archive);
-  return undefined;
+  if (archive) return archives ? archiveProbe(path, size, { memberProbe: memberProbe }) : archiveStub(archive);
+  return format ? probeForFormat(format, path, size) : undefined;
+}
+
+/** Members of an archive are identified by content too (nested archives are opened by the archive probe itself). */
+function memberProbe(path: string, size: number): Probe {
+  return new ContentProbe(path, size, () => undefined, false);
 }
 
 /** True when the head could open a protocol 0/1 pickle (which has no magic). */
 function maybePickle01(size: number, head: Buffer): boolean {
-  return size <= PICKLE01_CAP && size >= 2 && PICKLE01_START.has(head[0]!);
+  return (size <= PICKLE01_CAP || size === Number.MAX_SAFE_INTEGER) && size >= 2 && PICKLE01_START.has(head[0]!);
 }
 
 /** Runs a protocol 0/1 pickle check beside another probe: a whole pickle wins, else the other probe's facts. */
@@ -87,9 +80,9 @@ class EitherProbe implements Probe {
   }
 }
 
-/** Until archives are opened, an archive is reported as such (never silently passed). */
+/** An archive past the nesting the archive probe opens: reported as such, never silently passed. */
 function archiveStub(archive: string): Probe {
-  return { update: () => false, end: () => ({ kind: 'archive', archive, unopened: 'archive contents not opened' }) };
+  return { update: () => false, end: () => ({ kind: 'archive', archive, members: [], memberCount: 0, unopened: 'nested too deep' }) };
 }
 
 /**
@@ -108,6 +101,7 @@ export class ContentProbe implements Probe {
     private readonly path: string,
     private readonly size: number,
     private readonly byPath: () => Probe | undefined,
+    private readonly archives = true,
   ) {}
 
   update(chunk: Buffer): boolean {
@@ -137,7 +131,7 @@ export class ContentProbe implements Probe {
 
   private decide(head: Buffer): void {
     this.decided = true;
-    const inner = probeByContent(this.path, this.size, head);
+    const inner = probeByContent(this.path, this.size, head, this.archives);
     if (inner) this.inner = inner;
     else {
       const byPath = this.byPath();

@@ -203,3 +203,35 @@ describe('content gate: coverage by trusted attestations', () => {
     expect(out).toEqual([expect.objectContaining({ kind: 'unattested-weights', fatal: false })]);
   });
 });
+
+describe('content gate: archives', () => {
+  it('weights and pickles inside a tar.gz, a zip and a zip inside a tar are found, in the view and in the SBOM', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdir, readFile, writeFile } = await import('node:fs/promises');
+    const src = join(dir, 'arch-src');
+    await mkdir(join(src, 'pkg'), { recursive: true });
+    await writeFile(join(src, 'pkg', 'weights.txt'), safetensors());
+    await writeFile(join(src, 'pkg', 'evil.pkl'), EVIL_PICKLE_P2);
+    execFileSync('tar', ['czf', join(dir, 'a.tar.gz'), '-C', src, 'pkg']);
+    execFileSync('python3', ['-c', `import zipfile,sys\nz=zipfile.ZipFile(sys.argv[1],'w',zipfile.ZIP_DEFLATED)\nz.write(sys.argv[2],'m/w.bin')\nz.close()`, join(dir, 'a.whl'), join(src, 'pkg', 'weights.txt')]);
+    execFileSync('tar', ['cf', join(dir, 'outer.tar'), '-C', dir, 'a.whl']);
+    const r = await judge([[
+      f('opt/a.tar.gz', await readFile(join(dir, 'a.tar.gz'))),
+      f('usr/lib/python3/dist-packages/x.whl', await readFile(join(dir, 'a.whl'))),
+      f('srv/outer.tar', await readFile(join(dir, 'outer.tar'))),
+    ]]);
+    for (const res of [r.view, r.sbom]) {
+      expect(kinds(res, 'opt/a.tar.gz!pkg/weights.txt')).toEqual(['masquerade', 'unattested-weights']);
+      expect(kinds(res, 'opt/a.tar.gz!pkg/evil.pkl')).toEqual(['dangerous-pickle']);
+      expect(kinds(res, 'usr/lib/python3/dist-packages/x.whl!m/w.bin')).toEqual(['unattested-weights']);
+      expect(kinds(res, 'srv/outer.tar!a.whl!m/w.bin')).toEqual(['unattested-weights']);
+    }
+  });
+
+  it('an xz file is an unopened archive: reported, not passed silently', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const xz = execFileSync('xz', ['-c'], { input: safetensors() });
+    const r = await judge([[f('opt/w.xz', xz)]]);
+    expect(r.view).toContainEqual(expect.objectContaining({ kind: 'unopened-archive', path: 'opt/w.xz', fatal: false }));
+  });
+});
