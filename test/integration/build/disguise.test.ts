@@ -128,6 +128,23 @@ describe('links', () => {
   });
 });
 
+describe('archives', () => {
+  it('weights inside a tar.gz and a pickle inside a zip', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const src = await writeFiles(join(tmp.path, 'arch-src'), { 'pkg/weights.bin': safetensors(), 'pkg/state.pkl': EVIL_PICKLE_P2 });
+    execFileSync('tar', ['czf', join(tmp.path, 'bundle.tar.gz'), '-C', src, 'pkg']);
+    execFileSync('python3', ['-c', `import zipfile,sys\nz=zipfile.ZipFile(sys.argv[1],'w',zipfile.ZIP_DEFLATED)\nz.write(sys.argv[2],'state.pkl')\nz.close()`, join(tmp.path, 'extras.zip'), join(src, 'pkg', 'state.pkl')]);
+    const { readFile } = await import('node:fs/promises');
+    const rep = await refused('archives', {
+      Dockerfile: `FROM ${BASE_IMAGES.busybox}\nCOPY bundle.tar.gz extras.zip /srv/\n`,
+      'bundle.tar.gz': await readFile(join(tmp.path, 'bundle.tar.gz')),
+      'extras.zip': await readFile(join(tmp.path, 'extras.zip')),
+    });
+    expect(rep.findings).toContainEqual(expect.objectContaining({ kind: 'unattested-weights', path: 'srv/bundle.tar.gz!pkg/weights.bin', atlas: 'AML.T0010.003' }));
+    expect(rep.findings).toContainEqual(expect.objectContaining({ kind: 'dangerous-pickle', path: 'srv/extras.zip!state.pkl', atlas: 'AML.T0018.002' }));
+  });
+});
+
 describe('exact matching', () => {
   it('a partial attestation (--include config.json) does not cover a later revision', async () => {
     await attest(`git:${url('org/partial')}`, '--include', 'config.json');
