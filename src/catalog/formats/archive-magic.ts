@@ -30,6 +30,8 @@ export function archiveKindOf(head: Buffer): ArchiveKind | undefined {
   if (head.length >= 4 && head.toString('latin1', 0, 3) === 'BZh' && head[3]! >= 0x31 && head[3]! <= 0x39) return 'bzip2';
   if (isLzmaAlone(head)) return 'lzma';
   if (isTarHeader(head)) return 'tar';
+  // A zlib stream (joblib's compressed pickles, git objects): CMF 0x78 with a header check that divides by 31.
+  if (head.length >= 2 && head[0] === 0x78 && (head[0] * 256 + head[1]!) % 31 === 0 && (head[1]! & 0x20) === 0) return 'zlib';
   return undefined;
 }
 

@@ -2,7 +2,7 @@
 import type { Probe, ProbeFacts } from '../probe.js';
 
 /** Archive and compression formats recognized by magic bytes. */
-export type ArchiveKind = 'zip' | 'tar' | 'gzip' | 'zstd' | 'xz' | 'bzip2' | '7z' | 'rar' | 'lzma' | 'compress' | 'ar' | 'cpio';
+export type ArchiveKind = 'zip' | 'tar' | 'gzip' | 'zstd' | 'xz' | 'bzip2' | '7z' | 'rar' | 'lzma' | 'compress' | 'ar' | 'cpio' | 'zlib';
 
 /** One file inside an archive (nested members are named `outer!inner`). */
 export interface ArchiveMember {

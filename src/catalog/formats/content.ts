@@ -44,6 +44,8 @@ function probeByContent(path: string, size: number, head: Buffer, archives: bool
   // Model zips (PyTorch, Keras, .npz) keep their model reader; any other archive is opened and its members sniffed.
   if (format && format !== 'zip') return probeForFormat(format, path, size);
   const archive = archiveKindOf(head);
+  // Git object stores are not unpacked (every loose object is a zlib stream); .git/lfs objects are content as usual.
+  if (archive === 'zlib' && /(?:^|\/)\.git\/objects\//.test(path)) return undefined;
   if (archive) return archives ? archiveProbe(path, size, { memberProbe: memberProbe }) : archiveStub(archive);
   return format ? probeForFormat(format, path, size) : undefined;
 }

@@ -3,6 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSbom } from '../../../src/pipeline/sbom.js';
 import { openImage } from '../../../src/image/open.js';
@@ -39,6 +40,8 @@ async function judge(layers: TarEntry[][], opts: { forbid?: string[] } = {}): Pr
     const files = contentFilesOfView(tree);
     const view = judgeContent({ files, ...sets, ...base });
     const { json } = await generateSbom(`docker-archive:${file}`, { cacheDir: false });
+    // Every SBOM of the corpus (identified formats, archive members as nested components) is valid CycloneDX 1.6.
+    expect(await new Validation.JsonStrictValidator(Spec.Version.v1dot6).validate(json)).toBeNull();
     const sbom = judgeContent({ files: contentFilesOfSbom(JSON.parse(json)), ...sets, ...base });
     return { view, sbom, files, models: models.map((m) => m.path), modelFiles: new Set(models.flatMap((m) => m.files.map((x) => x.path))) };
   } finally {
@@ -231,7 +234,10 @@ describe('content gate: archives', () => {
   it('an xz file is an unopened archive: reported, not passed silently', async () => {
     const { execFileSync } = await import('node:child_process');
     const xz = execFileSync('xz', ['-c'], { input: safetensors() });
-    const r = await judge([[f('opt/w.xz', xz)]]);
+    const { deflateSync } = await import('node:zlib');
+    const r = await judge([[f('opt/w.xz', xz), f('opt/model.joblib', deflateSync(EVIL_PICKLE_P2)), f('srv/r/.git/objects/ab/cdef', deflateSync(Buffer.from('blob 3\0abc')))]]);
     expect(r.view).toContainEqual(expect.objectContaining({ kind: 'unopened-archive', path: 'opt/w.xz', fatal: false }));
+    expect(r.view).toContainEqual(expect.objectContaining({ kind: 'unopened-archive', path: 'opt/model.joblib', fatal: false }));
+    expect(r.view.filter((x) => x.path?.includes('.git/objects'))).toEqual([]);
   });
 });
