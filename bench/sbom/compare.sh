@@ -6,22 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 BASE=${1:?usage: compare.sh BASE_REV [MODEL_MIB]}
 MIB=${2:-2048}
-DOCKER=/usr/bin/docker
-WORK=${BENCH_DIR:-/var/tmp/mlbuild-bench-sbom}
-IMAGE=mlbuild-bench/sbom:latest
+# shellcheck source=bench/sbom/image.sh
+source bench/sbom/image.sh
 BASEDIR="$WORK/base-$(git rev-parse --short "$BASE")"
-mkdir -p "$WORK"
-bash scripts/setup-env.sh >&2
-npx tsc -p tsconfig.json
-if ! $DOCKER image inspect "$IMAGE" >/dev/null 2>&1 || [ "$(cat "$WORK/mib" 2>/dev/null)" != "$MIB" ]; then
-  rm -rf "$WORK/ctx" && mkdir -p "$WORK/ctx/model"
-  node bench/sbom/make-model.mjs "$WORK/ctx/model" "$MIB"
-  printf 'FROM mlbuild-test/debian:bookworm\nCOPY model /models/bench-org/bench-model\nRUN echo app > /app.txt\n' > "$WORK/ctx/Dockerfile"
-  DOCKER_BUILDKIT=1 $DOCKER build --network host -q -t "$IMAGE" "$WORK/ctx" >/dev/null
-  echo "$MIB" > "$WORK/mib"
-  rm -f "$WORK/image.tar"
-fi
-[ -f "$WORK/image.tar" ] || $DOCKER save "$IMAGE" -o "$WORK/image.tar"
 if [ ! -d "$BASEDIR" ]; then
   git worktree add -f --detach "$BASEDIR" "$BASE" >&2
   ln -s "$PWD/node_modules" "$BASEDIR/node_modules"

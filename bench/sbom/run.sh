@@ -8,23 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 MIB=${1:-2048}
-DOCKER=/usr/bin/docker
-WORK=${BENCH_DIR:-/var/tmp/mlbuild-bench-sbom}
-IMAGE=mlbuild-bench/sbom:latest
-mkdir -p "$WORK"
-bash scripts/setup-env.sh >&2
-npx tsc -p tsconfig.json
-
-# A Debian image with a ${MIB} MiB model in 4 safetensors shards plus a model card (built once, cached).
-if ! $DOCKER image inspect "$IMAGE" >/dev/null 2>&1 || [ "$(cat "$WORK/mib" 2>/dev/null)" != "$MIB" ]; then
-  rm -rf "$WORK/ctx" && mkdir -p "$WORK/ctx/model"
-  node bench/sbom/make-model.mjs "$WORK/ctx/model" "$MIB"
-  printf 'FROM mlbuild-test/debian:bookworm\nCOPY model /models/bench-org/bench-model\nRUN echo app > /app.txt\n' > "$WORK/ctx/Dockerfile"
-  DOCKER_BUILDKIT=1 $DOCKER build --network host -q -t "$IMAGE" "$WORK/ctx" >/dev/null
-  echo "$MIB" > "$WORK/mib"
-  rm -f "$WORK/image.tar"
-fi
-[ -f "$WORK/image.tar" ] || $DOCKER save "$IMAGE" -o "$WORK/image.tar"
+# shellcheck source=bench/sbom/image.sh
+source bench/sbom/image.sh
 SIZE=$(stat -c %s "$WORK/image.tar")
 
 # trivy from the cdxgen plugin package (offline-capable), installed once outside the project.
