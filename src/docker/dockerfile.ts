@@ -61,14 +61,18 @@ export function parseDockerfile(text: string, file = 'Dockerfile'): Dockerfile {
   }
   while (i < lines.length) {
     const start = i;
-    let line = lines[i++];
-    if (/^\s*(#|$)/.test(line)) continue;
-    // Join continuation lines (comment lines inside a continuation are dropped, as Docker does).
-    while (line.trimEnd().endsWith(escape) && i < lines.length) {
-      line = line.trimEnd().slice(0, -escape.length);
+    let last = lines[i++];
+    if (/^\s*(#|$)/.test(last)) continue;
+    // Join continuation lines (comment lines inside a continuation are dropped, as Docker does); each physical
+    // line is looked at once and joined at the end, so a long continued RUN costs linear time.
+    const pieces: string[] = [];
+    while (last.trimEnd().endsWith(escape) && i < lines.length) {
+      pieces.push(last.trimEnd().slice(0, -escape.length));
       while (i < lines.length && /^\s*#/.test(lines[i])) i++;
-      if (i < lines.length) line += ` ${lines[i++].trim()}`;
+      last = i < lines.length ? lines[i++].trim() : '';
     }
+    pieces.push(last);
+    const line = pieces.join(' ');
     const m = /^\s*([A-Za-z]+)(\s+(.*))?$/.exec(line);
     if (!m) fail('BAD_DOCKERFILE', `${file}:${start + 1}: not an instruction: ${line.trim().slice(0, 80)}`);
     const cmd = m[1].toUpperCase();
@@ -98,17 +102,6 @@ export function parseDockerfile(text: string, file = 'Dockerfile'): Dockerfile {
   }
   if (!instructions.some((x) => x.cmd === 'FROM')) fail('BAD_DOCKERFILE', `${file}: no FROM instruction`);
   return { instructions, stages };
-}
-
-/** Substitutes $VAR, ${VAR}, ${VAR:-default} and ${VAR:+alt} from `vars` (unknown variables become empty). */
-export function substitute(text: string, vars: Map<string, string>): string {
-  return text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_m, braced, op, word, bare) => {
-    const name = (braced ?? bare) as string;
-    const value = vars.get(name);
-    if (op === '-') return value ? value : (word as string);
-    if (op === '+') return value ? (word as string) : '';
-    return value ?? '';
-  });
 }
 
 /** Splits `KEY=value KEY2="v 2"` or the legacy `KEY value` form of ENV/ARG/LABEL. */

@@ -5,3 +5,4 @@ export * from './docker-cli.js';
 export * from './build-flags.js';
 export * from './dockerfile.js';
 export * from './model-fetches.js';
+export * from './dockerfile-subst.js';

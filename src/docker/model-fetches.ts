@@ -1,7 +1,8 @@
 // Finds the steps of a Dockerfile that fetch models: git clones, hf downloads, model-file downloads, ADD, COPY.
 import { posix } from 'node:path';
-import { parseAssignments, substitute, type Dockerfile, type Instruction } from './dockerfile.js';
-import { shellCommands } from './shell-words.js';
+import { parseAssignments, type Dockerfile, type Instruction } from './dockerfile.js';
+import { substitute, type DockerfileVars } from './dockerfile-subst.js';
+import { shellCommands } from './shell-script.js';
 
 /** One model fetch found in a Dockerfile. */
 export interface ModelFetch {
@@ -18,6 +19,9 @@ export interface ModelFetch {
   dest?: string;
   /** Specific files of the repository the step downloads (hf download FILES…). */
   files?: string[];
+  /** Set when the source or revision is only known when the step runs (`$(…)`, a variable the analysis cannot
+   * know): the text as written. Such a fetch is not looked up before the build; the post-build check judges it. */
+  unresolved?: string;
 }
 
 /** Options of the analysis: build args and a test for model folders in the context (for COPY). */
@@ -42,54 +46,76 @@ function hfUrl(repo: string, type?: string): string {
   return `https://huggingface.co/${prefix}${repo}`;
 }
 
-function optionValue(words: string[], names: string[]): string | undefined {
+/** The value of an option (`-b V`, `--branch=V`) and the index of the word that holds it. */
+function option(words: string[], names: string[]): { value?: string; at: number } {
   for (let i = 0; i < words.length; i++) {
     for (const n of names) {
-      if (words[i] === n) return words[i + 1];
-      if (words[i].startsWith(`${n}=`)) return words[i].slice(n.length + 1);
+      if (words[i] === n) return { value: words[i + 1], at: i + 1 };
+      if (words[i].startsWith(`${n}=`)) return { value: words[i].slice(n.length + 1), at: i };
     }
   }
-  return undefined;
+  return { at: -1 };
 }
 
-function runFetches(ins: Instruction, script: string, workdir: string): ModelFetch[] {
+/** The words of a RUN: exec form runs no shell (except `sh -c SCRIPT`), shell form and heredocs run /bin/sh. */
+function runScript(ins: Instruction): { script: string; exec?: string[] } {
+  const j = ins.json;
+  if (j && !(/(^|\/)(ba|da)?sh$/.test(j[0] ?? '') && j[1] === '-c')) return { script: j.join(' '), exec: j };
+  return { script: [j ? (j[2] ?? '') : ins.args, ...ins.heredocs].join('\n') };
+}
+
+function runFetches(ins: Instruction, vars: DockerfileVars, workdir: string): ModelFetch[] {
   const out: ModelFetch[] = [];
   const base = { line: ins.line, instruction: ins.text, stage: ins.stage };
-  let cwd = workdir;
-  const abs = (p: string) => posix.resolve(cwd, p);
-  for (const w of shellCommands(script)) {
-    const words = w[0] === 'sudo' || w[0] === 'env' ? w.slice(1).filter((x) => !/^[A-Z_]+=/.test(x)) : w;
-    if (words[0] === 'cd' && words[1]) cwd = abs(words[1]);
+  let cwd: string | undefined = workdir;
+  const abs = (p: string | undefined) => (cwd === undefined || p === undefined ? undefined : posix.resolve(cwd, p));
+  const { script, exec } = runScript(ins);
+  const commands = exec ? [{ words: exec, unresolved: new Set<number>() }] : shellCommands(script, new Map(vars));
+  for (const c of commands) {
+    const skip = c.words[0] === 'sudo' || c.words[0] === 'env' ? 1 + c.words.slice(1).findIndex((x) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(x)) : 0;
+    const words = c.words.slice(skip);
+    const unknown = (k: number) => k >= 0 && c.unresolved.has(k + skip);
+    // Only the run can tell the value of this word: the text as written.
+    const unresolved = (...ks: number[]) => ks.filter(unknown).map((k) => words[k]).join(' ') || undefined;
+    if (words[0] === 'cd' && words[1]) cwd = unknown(1) ? undefined : abs(words[1]);
     const gitAt = words[0] === 'git' ? (words[1] === 'lfs' ? 2 : 1) : -1;
     if (gitAt > 0 && words[gitAt] === 'clone') {
-      const rest = words.slice(gitAt + 1);
-      const positional: string[] = [];
-      for (let k = 0; k < rest.length; k++) {
-        if (GIT_VALUE_FLAGS.has(rest[k])) k++;
-        else if (!rest[k].startsWith('-')) positional.push(rest[k]);
+      const positional: number[] = [];
+      for (let k = gitAt + 1; k < words.length; k++) {
+        if (GIT_VALUE_FLAGS.has(words[k])) k++;
+        else if (!words[k].startsWith('-') || unknown(k)) positional.push(k);
       }
-      if (positional[0]) {
-        const url = positional[0];
-        const dest = abs(positional[1] ?? posix.basename(url.replace(/\/+$/, '')).replace(/\.git$/, ''));
-        out.push({ ...base, kind: 'git', source: url, revision: optionValue(rest, ['-b', '--branch']), dest });
+      if (positional[0] !== undefined) {
+        const url = words[positional[0]];
+        const branch = option(words, ['-b', '--branch']);
+        const destAt = positional[1] ?? -1;
+        const dest = unknown(destAt) ? undefined : abs(destAt >= 0 ? words[destAt] : posix.basename(url.replace(/\/+$/, '')).replace(/\.git$/, ''));
+        out.push({ ...base, kind: 'git', source: url, revision: branch.value, dest, unresolved: unresolved(positional[0], branch.at) });
       }
     } else if (gitAt > 0 && (words.includes('checkout') || words.includes('reset'))) {
       // `git -C DIR checkout REV` / `cd DIR && git checkout REV` pins the clone made just before.
       const dirAt = words.indexOf('-C');
-      const dir = dirAt > 0 ? abs(words[dirAt + 1]) : cwd;
-      const rev = words.slice(words.indexOf(words.includes('checkout') ? 'checkout' : 'reset') + 1).find((x) => !x.startsWith('-'));
-      const clone = [...out].reverse().find((f) => f.kind === 'git' && f.dest === dir);
-      if (clone && rev) clone.revision = rev;
+      const dir = dirAt > 0 ? (unknown(dirAt + 1) ? undefined : abs(words[dirAt + 1])) : cwd;
+      const from = words.indexOf(words.includes('checkout') ? 'checkout' : 'reset') + 1;
+      const revAt = words.findIndex((x, k) => k >= from && !x.startsWith('-'));
+      const clone = dir === undefined ? undefined : out.findLast((f) => f.kind === 'git' && f.dest === dir);
+      if (clone && revAt >= 0) {
+        clone.revision = words[revAt];
+        clone.unresolved ??= unresolved(revAt);
+      }
     } else if ((words[0] === 'huggingface-cli' || words[0] === 'hf') && words[1] === 'download' && words[2]) {
       const files = words.slice(3).filter((x, k, a) => !x.startsWith('-') && !(a[k - 1] ?? '').startsWith('--'));
-      const local = optionValue(words, ['--local-dir']);
-      out.push({ ...base, kind: 'huggingface', source: hfUrl(words[2], optionValue(words, ['--repo-type'])), revision: optionValue(words, ['--revision']), dest: local ? abs(local) : undefined, files: files.length ? files : undefined });
-    } else if ((words[0] === 'wget' || words[0] === 'curl') && words.some((x) => /^https?:\/\//.test(x))) {
-      for (const url of words.filter((x) => /^https?:\/\//.test(x))) {
-        if (!MODEL_FILE.test(url) && !/\/resolve\//.test(url)) continue;
-        const o = optionValue(words, words[0] === 'wget' ? ['-O', '--output-document'] : ['-o', '--output']);
-        out.push({ ...base, kind: 'url', source: url, dest: o ? abs(o) : undefined });
-      }
+      const local = option(words, ['--local-dir']);
+      const revision = option(words, ['--revision']);
+      const type = option(words, ['--repo-type']);
+      out.push({ ...base, kind: 'huggingface', source: hfUrl(words[2], type.value), revision: revision.value, dest: local.value && !unknown(local.at) ? abs(local.value) : undefined, files: files.length ? files : undefined, unresolved: unresolved(2, revision.at, type.at) });
+    } else if (words[0] === 'wget' || words[0] === 'curl') {
+      const o = option(words, words[0] === 'wget' ? ['-O', '--output-document'] : ['-o', '--output']);
+      const dest = o.value && !unknown(o.at) ? abs(o.value) : undefined;
+      words.forEach((url, k) => {
+        if (unknown(k) && k !== o.at && !url.startsWith('-')) out.push({ ...base, kind: 'url', source: url, dest, unresolved: url });
+        else if (/^https?:\/\//.test(url) && (MODEL_FILE.test(url) || /\/resolve\//.test(url))) out.push({ ...base, kind: 'url', source: url, dest });
+      });
     }
   }
   // Inline Python: snapshot_download / hf_hub_download calls.
@@ -109,8 +135,8 @@ function runFetches(ins: Instruction, script: string, workdir: string): ModelFet
 /** Lists the model fetches of a parsed Dockerfile, with ARG/ENV substituted (build args applied). */
 export function findModelFetches(df: Dockerfile, opts: AnalyzeOptions = {}): ModelFetch[] {
   const buildArgs = opts.buildArgs ?? {};
-  const globals = new Map<string, string>();
-  let vars = new Map<string, string>();
+  const globals: DockerfileVars = new Map();
+  let vars: DockerfileVars = new Map();
   let workdir = '/';
   const out: ModelFetch[] = [];
   for (const ins of df.instructions) {
@@ -122,10 +148,8 @@ export function findModelFetches(df: Dockerfile, opts: AnalyzeOptions = {}): Mod
     }
     const scope = ins.stage < 0 ? globals : vars;
     if (ins.cmd === 'ARG') {
-      for (const [k, v] of parseAssignments(ins.args, false)) {
-        const value = buildArgs[k] ?? (v !== undefined ? substitute(v, scope) : globals.get(k));
-        if (value !== undefined) scope.set(k, value);
-      }
+      // An ARG without a value (and no --build-arg) is declared but unset: RUN's shell sees it unset.
+      for (const [k, v] of parseAssignments(ins.args, false)) scope.set(k, buildArgs[k] ?? (v !== undefined ? substitute(v, scope) : (globals.get(k) ?? null)));
       continue;
     }
     if (ins.cmd === 'ENV') {
@@ -136,11 +160,13 @@ export function findModelFetches(df: Dockerfile, opts: AnalyzeOptions = {}): Mod
       workdir = posix.resolve(workdir, substitute(ins.args, vars));
       continue;
     }
-    const args = substitute(ins.args, vars);
     if (ins.cmd === 'RUN') {
-      const script = [ins.json ? ins.json.join(' ') : args, ...ins.heredocs.map((h) => substitute(h, vars))].join('\n');
-      out.push(...runFetches(ins, script, workdir));
-    } else if (ins.cmd === 'ADD' || ins.cmd === 'COPY') {
+      // RUN is not substituted by the Dockerfile: its shell expands the variables (ARG and ENV are its environment).
+      out.push(...runFetches(ins, vars, workdir));
+      continue;
+    }
+    const args = substitute(ins.args, vars);
+    if (ins.cmd === 'ADD' || ins.cmd === 'COPY') {
       const parts = ins.json ?? args.split(/\s+/).filter(Boolean);
       if (parts.length < 2) continue;
       const dest = posix.resolve(workdir, parts[parts.length - 1]);

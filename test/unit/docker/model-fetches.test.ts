@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { parseDockerfile } from '../../../src/docker/dockerfile.js';
 import { findModelFetches } from '../../../src/docker/model-fetches.js';
-import { shellCommands } from '../../../src/docker/shell-words.js';
+import { shellCommands } from '../../../src/docker/shell-script.js';
 import { isMlbuildError } from '../../../src/core/index.js';
 
 const DF = `# syntax=docker/dockerfile:1
@@ -66,6 +66,6 @@ describe('Dockerfile model-fetch analysis', () => {
   });
 
   it('splits shell commands with quotes', () => {
-    expect(shellCommands(`a 'b c' "d \\"e\\"" && f;g | h`)).toEqual([['a', 'b c', 'd "e"'], ['f'], ['g'], ['h']]);
+    expect(shellCommands(`a 'b c' "d \\"e\\"" && f;g | h`).map((c) => c.words)).toEqual([['a', 'b c', 'd "e"'], ['f'], ['g'], ['h']]);
   });
 });
