@@ -30,6 +30,7 @@ export const MLBUILD_BUILD_FLAGS: Record<string, 'value' | 'bool' | 'multi'> = {
   '--insecure-registry': 'multi',
   '--json': 'bool',
   '--verbose': 'bool',
+  '-v': 'bool',
   '--docker': 'value',
   '--host': 'value',
   '-H': 'value',
@@ -83,11 +84,11 @@ export function parseBuildArgs(argv: string[]): BuildArgs {
     const name = eq > 0 ? a.slice(0, eq) : a;
     const own = MLBUILD_BUILD_FLAGS[name];
     if (own) {
-      if (own === 'bool') out.own[name.slice(2)] = true;
+      const key = name === '-H' ? 'host' : name === '-v' ? 'verbose' : name.slice(2);
+      if (own === 'bool') out.own[key] = true;
       else {
         const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
         if (v === undefined) fail('USAGE', `build: ${name} needs a value`);
-        const key = name === '-H' ? 'host' : name.slice(2);
         if (own === 'multi') out.own[key] = [...((out.own[key] as string[]) ?? []), v];
         else out.own[key] = v;
       }

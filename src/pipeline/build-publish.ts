@@ -1,7 +1,7 @@
-// After a passing check: tag, write and sign the SBOM, and with --push push every tag and attach the signed SBOM
-// as a referrer of the pushed manifest (whose config digest must be the image that was checked).
+// After a passing check: write, sign and store the SBOM, then tag; with --push push every tag and attach the signed
+// SBOM as a referrer of the pushed manifest (whose config digest must be the image that was checked).
 import { buildStatement, CYCLONEDX_PREDICATE_TYPE, type Signer, type StoreEntry } from '../attest/index.js';
-import { fail, sha256Digest, writeFileAtomic, type Digest, type EventSink, noEvents } from '../core/index.js';
+import { describeError, fail, isMlbuildError, sha256Digest, writeFileAtomic, type Digest, type EventSink, noEvents } from '../core/index.js';
 import { DockerEngine, runDocker } from '../docker/index.js';
 import { openImage } from '../image/open.js';
 import { RegistryClient, parseReference, type RegistryClientOptions } from '../registry/index.js';
@@ -59,14 +59,19 @@ async function sign(signer: Signer, name: string, digest: Digest, sbom: string):
   return Buffer.from(JSON.stringify(await signer.signStatement(statement)));
 }
 
-/** Tags the checked image, writes and signs its SBOM, and pushes with referrers when asked. */
+/** Tags the image, or says which tag failed. */
+async function tagAll(imageId: string, tags: string[]): Promise<void> {
+  const engine = new DockerEngine();
+  for (const t of tags) {
+    const { repo, tag } = splitTag(t);
+    await engine.tagImage(imageId, repo, tag);
+  }
+}
+
+/** Writes and signs the checked image's SBOM and stores it, then tags the image; with --push pushes every tag and
+ * attaches the signed SBOM as a referrer (a referrer that cannot be attached fails: the pushed tag is unattested). */
 export async function publishBuild(opts: PublishBuildOptions): Promise<Published> {
   const events = opts.events ?? noEvents;
-  const engine = new DockerEngine();
-  for (const t of opts.tags) {
-    const { repo, tag } = splitTag(t);
-    await engine.tagImage(opts.imageId, repo, tag);
-  }
   // The image was scanned by ID before it had tags: name it after them.
   const inv: Inventory = { ...opts.inventory, image: { ...opts.inventory.image, tags: opts.tags, name: opts.tags[0] ? splitTag(opts.tags[0]).repo : opts.inventory.image.name } };
   const sbom = toCycloneDx(inv, { files: opts.files, timestamp: sbomTimestamp() });
@@ -77,9 +82,11 @@ export async function publishBuild(opts: PublishBuildOptions): Promise<Published
     const bundle = await sign(opts.signer, name, opts.imageId as Digest, sbom);
     out.local = { bundleDigest: sha256Digest(bundle), entry: await opts.store.put(bundle) };
   }
+  // Only now, with the SBOM signed and stored, does the image get its names.
+  await tagAll(opts.imageId, opts.tags);
   if (!opts.push) return out;
   if (!opts.signer) fail('USAGE', 'build: --push needs --key or --keyless (a pushed image carries a signed SBOM)');
-  if (opts.tags.length === 0) fail('USAGE', 'build: --push needs at least one -t REPO:TAG');
+  const signer = opts.signer;
   const client = new RegistryClient({ ...opts.registry, events });
   const byRepo = new Map<string, string[]>();
   for (const t of opts.tags) {
@@ -90,22 +97,32 @@ export async function publishBuild(opts: PublishBuildOptions): Promise<Published
     byRepo.set(repo, [...(byRepo.get(repo) ?? []), t]);
   }
   for (const [repository, tags] of byRepo) {
-    // Re-read the engine's view (RepoDigests now name the pushed manifest) and bind to the manifest whose config
-    // digest is the image that passed the check.
-    const image = await openImage(`docker:${opts.imageId}`);
     try {
-      const subject = await resolveImageSubject(client, image, `docker:${tags[0]}`);
-      if (subject.kind !== 'manifest') fail('REGISTRY_ERROR', `pushed ${tags[0]} but found no registry manifest for it: ${subject.reason}`);
-      events({ type: 'step', name: 'signing', detail: `${repository}@${subject.descriptor.digest}` });
-      const digest = subject.descriptor.digest;
-      const pushedSbom = toCycloneDx({ ...inv, image: { ...inv.image, name: repository, manifestDigest: digest, repoDigests: [`${repository}@${digest}`] } }, { files: opts.files, timestamp: sbomTimestamp() });
-      const bundle = await sign(opts.signer, repository, digest, pushedSbom);
-      await opts.store.put(bundle);
-      const published = await publishAttestation(client, subject.ref, subject.descriptor, bundle, CYCLONEDX_PREDICATE_TYPE);
-      out.pushed.push({ repository, tags, digest: subject.descriptor.digest, referrer: published.referrer.digest, bundleDigest: published.bundleDigest });
-    } finally {
-      await image.close();
+      out.pushed.push(await attachPushed(client, signer, opts, inv, repository, tags, events));
+    } catch (err) {
+      if (isMlbuildError(err, 'INTERRUPTED')) throw err;
+      fail('REGISTRY_ERROR', `pushed ${tags.join(', ')}, but the pushed tag carries no attestation: ${describeError(err)}`, { cause: err });
     }
   }
   return out;
+}
+
+/** Binds the signed SBOM to the pushed manifest of REPOSITORY (whose config digest is the checked image) and
+ * attaches it as a referrer. */
+async function attachPushed(client: RegistryClient, signer: Signer, opts: PublishBuildOptions, inv: Inventory, repository: string, tags: string[], events: EventSink): Promise<PushedImage> {
+  // Re-read the engine's view (RepoDigests now name the pushed manifest).
+  const image = await openImage(`docker:${opts.imageId}`);
+  try {
+    const subject = await resolveImageSubject(client, image, `docker:${tags[0]}`);
+    if (subject.kind !== 'manifest') fail('REGISTRY_ERROR', `pushed ${tags[0]} but found no registry manifest for it: ${subject.reason}`);
+    events({ type: 'step', name: 'signing', detail: `${repository}@${subject.descriptor.digest}` });
+    const digest = subject.descriptor.digest;
+    const pushedSbom = toCycloneDx({ ...inv, image: { ...inv.image, name: repository, manifestDigest: digest, repoDigests: [`${repository}@${digest}`] } }, { files: opts.files, timestamp: sbomTimestamp() });
+    const bundle = await sign(signer, repository, digest, pushedSbom);
+    await opts.store.put(bundle);
+    const published = await publishAttestation(client, subject.ref, subject.descriptor, bundle, CYCLONEDX_PREDICATE_TYPE);
+    return { repository, tags, digest, referrer: published.referrer.digest, bundleDigest: published.bundleDigest };
+  } finally {
+    await image.close();
+  }
 }

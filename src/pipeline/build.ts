@@ -8,6 +8,7 @@ import { DockerEngine, runDocker, type BuildArgs } from '../docker/index.js';
 import type { Finding, Policy } from '../policy/index.js';
 import type { RegistryClientOptions } from '../registry/index.js';
 import type { FilesMode } from '../sbom/inventory.js';
+import { checkBuildInputs } from './build-inputs.js';
 import { preflight } from './build-preflight.js';
 import type { Published } from './build-publish.js';
 import type { ImageFinding } from './image-findings.js';
@@ -24,7 +25,8 @@ export interface BuildContext {
   push: boolean;
   sbomOut?: string;
   files: FilesMode;
-  keyHint: string;
+  /** The signing and store flags the printed `mlbuild attest model` commands carry (e.g. `--key K --store S`). */
+  attestFlags: string;
   registry?: RegistryClientOptions;
   cacheDir?: string | false;
   /** Where docker's own output goes: 'stderr' keeps stdout clean for the --json report (default 'inherit'). */
@@ -40,7 +42,9 @@ export interface BuildReport {
   imageId?: string;
   analysed: boolean;
   skipped?: string;
-  fetches: Array<{ line: number; source: string; revision?: string; dest?: string; attested: boolean }>;
+  fetches: Array<{ line: number; source: string; revision?: string; dest?: string; attested: boolean; untrusted?: boolean }>;
+  /** Fetches only the run can resolve (the text as written): not checked before the build. */
+  unresolved: Array<{ line: number; text: string }>;
   findings: Array<Finding | ImageFinding>;
   warnings: Array<Finding | ImageFinding>;
   models: Array<{ name: string; path: string; attested: boolean; attestation?: string }>;
@@ -58,15 +62,17 @@ async function discard(engine: DockerEngine, imageId: string, existed: boolean):
   }
 }
 
-/** Runs the whole build; never tags or pushes an image whose check failed. */
+/** Runs the whole build; never tags or pushes an image whose check failed, nor tags one before its SBOM is signed and stored. */
 export async function runBuild(args: BuildArgs, ctx: BuildContext): Promise<BuildReport> {
   const events = ctx.events ?? noEvents;
-  const pre = await preflight({ context: args.context, file: args.docker.file, target: args.docker.target, buildArgs: args.docker.buildArgs, store: ctx.store, keyHint: ctx.keyHint });
+  checkBuildInputs(args, { push: ctx.push, sbomOut: ctx.sbomOut });
+  const pre = await preflight({ context: args.context, file: args.docker.file, target: args.docker.target, buildArgs: args.docker.buildArgs, store: ctx.store, trust: ctx.trust, attestFlags: ctx.attestFlags, events });
   const report: BuildReport = {
     status: 'ok',
     analysed: pre.analysed,
     skipped: pre.skipped,
-    fetches: pre.fetches.map((f) => ({ line: f.line, source: f.source, revision: f.revision, dest: f.dest, attested: f.attested })),
+    fetches: pre.fetches.map((f) => ({ line: f.line, source: f.source, revision: f.revision, dest: f.dest, attested: f.attested, untrusted: f.untrusted })),
+    unresolved: pre.unresolved.map((f) => ({ line: f.line, text: f.unresolved as string })),
     findings: [],
     warnings: [],
     models: [],

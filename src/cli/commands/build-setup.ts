@@ -9,6 +9,11 @@ import type { Output } from '../output.js';
 import { KEY_PASSWORD_ENV } from './keys.js';
 import { withPolicySigners } from './trust-flags.js';
 
+/** A word as a POSIX shell reads it back verbatim. */
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
 /** Builds the BuildContext from `mlbuild build`'s own flags; USAGE errors for contradictory or missing ones. */
 export async function prepareBuild(parsed: BuildArgs, out: Output): Promise<BuildContext> {
   const own = parsed.own;
@@ -41,7 +46,7 @@ export async function prepareBuild(parsed: BuildArgs, out: Output): Promise<Buil
     push: own.push === true,
     sbomOut: own['sbom-out'] as string | undefined,
     files: 'all',
-    keyHint: keyFile ? `--key ${keyFile}` : own.keyless ? '--keyless' : '--key KEY',
+    attestFlags: [keyFile ? `--key ${shellQuote(keyFile)}` : own.keyless ? '--keyless' : '--key KEY', ...(own.store ? [`--store ${shellQuote(own.store as string)}`] : [])].join(' '),
     registry: { insecure: (own['insecure-registry'] as string[] | undefined) ?? [], events: out.event },
     dockerOutput: out.json ? 'stderr' : 'inherit',
     events: out.event,

@@ -29,6 +29,8 @@ mlbuild flags:
   --allow-unattested      report unattested models instead of failing (changed attested models still fail)
   --insecure-registry H   plain HTTP to registry H (loopback always is)
   --json                  the build report as JSON on stdout (docker's own output stays on the terminal)
+  -v, --verbose           more detail (and causes of errors)
+  -q, --quiet             docker's -q (stdout is the image ID); mlbuild prints only errors
   --docker BIN            the docker CLI to run (default $MLBUILD_DOCKER, /usr/bin/docker, docker)
   -H, --host HOST         the engine to use, as docker's --host (default $DOCKER_HOST); Podman's Docker API works
 
@@ -38,7 +40,7 @@ applied, nothing is pushed); 2 usage or input errors; 3 environment errors (no e
 
 function render(r: BuildReport, out: Output): void {
   if (r.skipped) out.warn(`Dockerfile analysis skipped: ${r.skipped}`);
-  for (const f of r.fetches) out.info(`model fetch (line ${f.line}): ${f.source}${f.revision ? `@${f.revision}` : ''}${f.dest ? ` → ${f.dest}` : ''}: ${f.attested ? 'attested' : 'checked after the build'}`);
+  for (const f of r.fetches) out.info(`model fetch (line ${f.line}): ${f.source}${f.revision ? `@${f.revision}` : ''}${f.dest ? ` → ${f.dest}` : ''}: ${f.attested ? 'attested' : f.untrusted ? 'attested by an untrusted key (treated as not attested)' : 'checked after the build'}`);
   for (const m of r.models) out.info(`model ${m.name} (${m.path}): ${m.attested ? `attested (${m.attestation ?? 'store'})` : 'not attested'}`);
   for (const w of r.warnings) out.warn(findingText(w));
   for (const f of r.findings) out.error(`${f.kind}: ${findingText(f)}`);
@@ -69,6 +71,8 @@ export const buildCommand: Command = {
     const own = parsed.own;
     out.json = own.json === true;
     out.verbose = own.verbose === true || out.verbose;
+    // -q is docker's (stdout is the image ID) and mlbuild's own: no progress, no notes.
+    out.quiet = parsed.docker.quiet;
     if (own.docker) process.env.MLBUILD_DOCKER = own.docker as string;
     // -H/--host picks the engine for docker build, docker push and mlbuild's own engine calls alike.
     if (own.host) process.env.DOCKER_HOST = own.host as string;
