@@ -66,6 +66,8 @@ async function discard(engine: DockerEngine, imageId: string, existed: boolean):
 export async function runBuild(args: BuildArgs, ctx: BuildContext): Promise<BuildReport> {
   const events = ctx.events ?? noEvents;
   checkBuildInputs(args, { push: ctx.push, sbomOut: ctx.sbomOut });
+  // A store path that cannot work fails now, not after the build (the signed SBOM is stored before any tag).
+  if (ctx.signer) await ctx.store.prepare?.();
   const pre = await preflight({ context: args.context, file: args.docker.file, target: args.docker.target, buildArgs: args.docker.buildArgs, store: ctx.store, trust: ctx.trust, attestFlags: ctx.attestFlags, events });
   const report: BuildReport = {
     status: 'ok',
