@@ -25,6 +25,9 @@ const NAME_CHAR = /[A-Za-z0-9_]/;
 const SPECIAL = '@*#?-$!0123456789';
 /** Deeper `${…${…}}` nesting than this is left to the run (keeps the analysis off the call stack's limit). */
 const MAX_NESTING = 64;
+// Runs of characters with no meaning to the tokenizer, taken whole (outside quotes, and inside double quotes).
+const PLAIN = /[^ \t\n;&|()'"\\$`{}]+/y;
+const PLAIN_DQ = /[^"\\$`]+/y;
 const OPS = [':-', ':=', ':?', ':+', '##', '%%', '-', '=', '?', '+', '#', '%'];
 
 /** A cursor over the script text. */
@@ -119,6 +122,13 @@ class Scanner {
       lit = '';
     };
     while (this.i < s.length && s[this.i] !== '"') {
+      PLAIN_DQ.lastIndex = this.i;
+      const run = PLAIN_DQ.exec(s);
+      if (run) {
+        lit += run[0];
+        this.i += run[0].length;
+        continue;
+      }
       const c = s[this.i++];
       if (c === '\\' && this.i < s.length && '"\\$`\n'.includes(s[this.i])) {
         if (s[this.i] !== '\n') lit += s[this.i];
@@ -147,6 +157,13 @@ class Scanner {
       lit = '';
     };
     while (this.i < s.length) {
+      PLAIN.lastIndex = this.i;
+      const run = PLAIN.exec(s);
+      if (run) {
+        lit += run[0];
+        this.i += run[0].length;
+        continue;
+      }
       const c = s[this.i];
       if (inBrace) {
         if (c === '}' && depth === 0) break;

@@ -15,8 +15,11 @@ and docker's own output is shown. mlbuild then:
      has an attestation in the store (naming the step and the mlbuild attest model command to run);
   2. builds untagged, reads the image, and checks every model found in it against its signed attestation
      (changed, missing and extra files) and the policy;
-  3. only then applies the -t tags, signs the model-aware SBOM, and with --push pushes every tag and attaches the
-     signed SBOM as an OCI referrer.
+  3. only then signs and stores the model-aware SBOM, applies the -t tags, and with --push pushes every tag and
+     attaches the signed SBOM as an OCI referrer.
+Fetches only the run can tell ($(…), variables set at run time) are not refused before the build: a warning names
+them and the post-build check judges what landed. Bad inputs (a missing context, an invalid -t, --push without -t,
+an unwritable --sbom-out) exit 2 before anything is built.
 
 mlbuild flags:
   --key KEY               sign with this ECDSA P-256 private key (MLBUILD_KEY_PASSWORD if encrypted)
