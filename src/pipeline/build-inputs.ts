@@ -1,14 +1,16 @@
 // The inputs of `mlbuild build` checked before anything is built: the context folder, the -t tags, --push and
 // --sbom-out. A bad one is an input error (exit 2) naming it, and nothing is built, tagged or written.
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { describeError, fail, isMlbuildError } from '../core/index.js';
 import type { BuildArgs } from '../docker/index.js';
 import { parseReference } from '../registry/index.js';
 
-/** True for a context docker fetches or reads itself: `-`, a URL, a git address. */
+/** True for a context docker fetches or reads itself: `-`, a URL, a git address (`github.com/…` when no such
+ * local folder exists, as the docker CLI decides). */
 export function isRemoteContext(context: string): boolean {
-  return context === '-' || /^[a-z][a-z0-9+.-]*:\/\//i.test(context) || context.startsWith('git@');
+  if (context === '-' || /^[a-z][a-z0-9+.-]*:\/\//i.test(context) || context.startsWith('git@')) return true;
+  return context.startsWith('github.com/') && !existsSync(context);
 }
 
 function checkContext(context: string): void {
