@@ -66,6 +66,8 @@ function runScript(ins: Instruction): { script: string; exec?: string[] } {
 
 function runFetches(ins: Instruction, vars: DockerfileVars, workdir: string): ModelFetch[] {
   const out: ModelFetch[] = [];
+  /** The latest clone into each folder, for a later `git checkout` there. */
+  const clones = new Map<string, ModelFetch>();
   const base = { line: ins.line, instruction: ins.text, stage: ins.stage };
   let cwd: string | undefined = workdir;
   const abs = (p: string | undefined) => (cwd === undefined || p === undefined ? undefined : posix.resolve(cwd, p));
@@ -90,7 +92,9 @@ function runFetches(ins: Instruction, vars: DockerfileVars, workdir: string): Mo
         const branch = option(words, ['-b', '--branch']);
         const destAt = positional[1] ?? -1;
         const dest = unknown(destAt) ? undefined : abs(destAt >= 0 ? words[destAt] : posix.basename(url.replace(/\/+$/, '')).replace(/\.git$/, ''));
-        out.push({ ...base, kind: 'git', source: url, revision: branch.value, dest, unresolved: unresolved(positional[0], branch.at) });
+        const clone: ModelFetch = { ...base, kind: 'git', source: url, revision: branch.value, dest, unresolved: unresolved(positional[0], branch.at) };
+        out.push(clone);
+        if (dest) clones.set(dest, clone);
       }
     } else if (gitAt > 0 && (words.includes('checkout') || words.includes('reset'))) {
       // `git -C DIR checkout REV` / `cd DIR && git checkout REV` pins the clone made just before.
@@ -98,7 +102,7 @@ function runFetches(ins: Instruction, vars: DockerfileVars, workdir: string): Mo
       const dir = dirAt > 0 ? (unknown(dirAt + 1) ? undefined : abs(words[dirAt + 1])) : cwd;
       const from = words.indexOf(words.includes('checkout') ? 'checkout' : 'reset') + 1;
       const revAt = words.findIndex((x, k) => k >= from && !x.startsWith('-'));
-      const clone = dir === undefined ? undefined : out.findLast((f) => f.kind === 'git' && f.dest === dir);
+      const clone = dir === undefined ? undefined : clones.get(dir);
       if (clone && revAt >= 0) {
         clone.revision = words[revAt];
         clone.unresolved ??= unresolved(revAt);
@@ -118,8 +122,8 @@ function runFetches(ins: Instruction, vars: DockerfileVars, workdir: string): Mo
       });
     }
   }
-  // Inline Python: snapshot_download / hf_hub_download calls.
-  for (const m of script.matchAll(/(snapshot_download|hf_hub_download)\s*\(([^)]*)\)/g)) {
+  // Inline Python: snapshot_download / hf_hub_download calls (arguments bounded: an unclosed call costs no rescan).
+  for (const m of script.matchAll(/(snapshot_download|hf_hub_download)\s*\(([^)]{0,2048})\)/g)) {
     const argsText = m[2];
     const repo = /repo_id\s*=\s*["']([^"']+)["']/.exec(argsText)?.[1] ?? /^\s*["']([^"']+)["']/.exec(argsText)?.[1];
     if (!repo) continue;

@@ -93,4 +93,12 @@ describe('linear analysis', () => {
     const f = findModelFetches(parseDockerfile(`FROM busybox\nCOPY ${'${X:-'.repeat(100_000)} /x\nRUN ${line}\n`));
     expect(f.length).toBeGreaterThan(0);
   }, 120_000);
+
+  it('1.6 MB RUN lines of unclosed Python calls and of checkouts that match no clone finish', () => {
+    const py = `RUN ${'snapshot_download( '.repeat(84_000)}`;
+    const checkouts = `RUN ${'git clone https://h/a.git /m && git -C /o checkout v1 && '.repeat(28_000)}true`;
+    const f = findModelFetches(parseDockerfile(`FROM busybox\n${py}\n${checkouts}\n`));
+    expect(f).toHaveLength(28_000);
+    expect(f[0]).toMatchObject({ dest: '/m', revision: undefined });
+  }, 120_000);
 });
