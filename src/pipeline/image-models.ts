@@ -154,6 +154,9 @@ const isPartial = (c: Candidate): boolean => {
  * out stay unaccounted for and are judged by the content gate.
  */
 function mayMatch(m: SbomModel, c: Candidate, diffs: ReturnType<typeof compareModel>): boolean {
+  // A lone file attested with `file:` may be copied under another name: its content is what was attested.
+  const res = c.model.predicate.resources;
+  if (m.files.length === 1 && res.length === 1 && !m.commit && m.files[0]!.digest === res[0]!.digest) return true;
   const commit = c.model.facts.commit;
   if (m.commit && commit && commit.toLowerCase() !== m.commit.toLowerCase()) return false;
   const pinned = (m.commit !== undefined && commit !== undefined) || (m.attestedDigest !== undefined && m.attestedDigest === c.model.subjectDigest);

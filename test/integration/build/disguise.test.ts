@@ -194,6 +194,15 @@ describe('ordinary builds pass', () => {
     expect(await hasImage(tag)).toBe(true);
   });
 
+  it('a file: attested model COPYed under another name', async () => {
+    const ctx = await writeFiles(join(tmp.path, 'renamed'), { Dockerfile: `FROM ${BASE_IMAGES.busybox}\nCOPY weights.safetensors /models/w.safetensors\n`, 'weights.safetensors': safetensors({ r: { shape: [1], values: [3] } }) });
+    await attest(`file:${join(ctx, 'weights.safetensors')}`);
+    const tag = `${localRepo('renamed')}:1`;
+    const r = await build(['--trust-key', pub, ctx], tag);
+    expect(r.code, r.stderr).toBe(0);
+    expect(report(r).models).toEqual([expect.objectContaining({ path: '/models/w.safetensors', attested: true })]);
+  });
+
   it('ADD <url> of an ordinary file', async () => {
     const ctx = await writeFiles(join(tmp.path, 'add'), { Dockerfile: `FROM ${BASE_IMAGES.busybox}\nADD ${httpUrl}/notes.txt /srv/notes.txt\n` });
     const tag = `${localRepo('add')}:1`;
