@@ -10,6 +10,8 @@ export interface ViewFile {
   mode: number;
   /** Hex sha256 of the content (regular files; absent when hashing was off). */
   sha256?: string;
+  /** Hex md5 of the content, computed only where a package database could own the file (see image/md5-paths). */
+  md5?: string;
   /** Raw symlink target, for symlinks. */
   linkTarget?: string;
   /** Index of the layer (0 = bottom) that brought this path. */

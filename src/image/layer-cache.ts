@@ -6,7 +6,7 @@ import { digestHex, type Digest } from '../core/index.js';
 import type { LayerScan } from './layer-scan.js';
 
 /** Bump when LayerScan's shape or any probe's facts change. */
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 
 /** Where layer scans are cached: MLBUILD_CACHE_DIR, else ~/.cache/mlbuild. */
 export function defaultCacheDir(): string {

@@ -4,6 +4,7 @@ import type { ProbeFacts, ProbeFactory } from '../catalog/probe.js';
 import type { ViewFile } from '../catalog/types.js';
 import type { ContentSink } from './tar-parser.js';
 import type { TarHeader } from './tar-header.js';
+import { wantsMd5 } from './md5-paths.js';
 
 /** One path a layer adds or replaces: a merged-view file before it knows its layer and probe facts. */
 export type LayerEntry = Omit<ViewFile, 'layer' | 'facts'>;
@@ -116,6 +117,7 @@ export class LayerScanner {
       return undefined;
     }
     const e: LayerEntry = { path, type: 'file', size: target.size, mode, sha256: target.sha256 };
+    if (target.md5 !== undefined) e.md5 = target.md5;
     this.add(e);
     if (target.sha256 === undefined) this.unhashed(path);
     const facts = 'path' in norm ? this.scan.facts[norm.path] : undefined;
@@ -135,11 +137,13 @@ export class LayerScanner {
       return undefined;
     }
     const hash = createHash('sha256');
+    const md5 = wantsMd5(path) ? createHash('md5') : undefined;
     let probe = safeProbe(() => this.opts.probeFor?.(path, size), this, path);
     const scan = this.scan;
     return {
       data(chunk) {
         hash.update(chunk);
+        md5?.update(chunk);
         if (probe) {
           const p = probe;
           const more = safeProbe(() => p.update(chunk), undefined, path);
@@ -151,6 +155,7 @@ export class LayerScanner {
       },
       end() {
         e.sha256 = hash.digest('hex');
+        if (md5) e.md5 = md5.digest('hex');
         if (probe) keepFacts(scan, path, endProbe(probe, size, path));
       },
     };

@@ -26,6 +26,7 @@ export class MergedTree implements FileView {
       this.ensureParents(e.path, layer);
       const file: ViewFile = { path: e.path, type: e.type, size: e.size, mode: e.mode, layer };
       if (e.sha256 !== undefined) file.sha256 = e.sha256;
+      if (e.md5 !== undefined) file.md5 = e.md5;
       if (e.linkTarget !== undefined) file.linkTarget = e.linkTarget;
       const facts = scan.facts[e.path];
       if (facts) file.facts = facts;

@@ -14,6 +14,8 @@ export interface DebRecord {
   maintainer?: string;
   /** The synopsis: the first line of Description. */
   description?: string;
+  /** Conffiles as recorded (path with a leading slash, md5 hex); admins may change them. */
+  conffiles?: { path: string; md5: string }[];
 }
 
 /** What parsing a database file yielded: installed records and paragraphs that could not be read. */
@@ -62,7 +64,19 @@ export function parseDpkgStatus(text: string, opts: { requireStatus: boolean; tr
     if (maintainer !== undefined) record.maintainer = maintainer;
     const description = firstLine(p, 'Description');
     if (description !== undefined) record.description = description;
+    const conffiles = conffilesOf(field(p, 'Conffiles'));
+    if (conffiles.length > 0) record.conffiles = conffiles;
     result.records.push(record);
   }
   return result;
+}
+
+// Conffiles lines: " /etc/path <md5>[ obsolete|remove-on-upgrade]"; "newconffile" entries have no md5 yet.
+function conffilesOf(value: string | undefined): { path: string; md5: string }[] {
+  const out: { path: string; md5: string }[] = [];
+  for (const line of (value ?? '').split('\n')) {
+    const m = /^(\/\S.*?)\s+([0-9a-f]{32})(?:\s+\S+)*$/.exec(line.trim());
+    if (m !== null) out.push({ path: m[1] as string, md5: m[2] as string });
+  }
+  return out;
 }
