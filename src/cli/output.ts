@@ -67,6 +67,10 @@ export class Output {
       else if (e.level === 'info' || this.verbose) this.info(e.message);
       return;
     }
+    if (e.type === 'unaccounted') {
+      this.info(`unaccounted files: ${e.kind}: ${e.files} file${e.files === 1 ? '' : 's'}, ${e.bytes} bytes`);
+      return;
+    }
     if (e.type === 'step') {
       if (!this.quiet) this.info(`${e.name}${e.detail ? `: ${e.detail}` : ''}`);
       return;

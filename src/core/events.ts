@@ -7,7 +7,9 @@ export type MlEvent =
   | { type: 'layer-done'; index: number; diffID: string; bytes: number; cached: boolean }
   /** Bytes read or hashed since the last such event (progress within a layer or a model). */
   | { type: 'bytes'; bytes: number }
-  | { type: 'step'; name: string; detail?: string };
+  | { type: 'step'; name: string; detail?: string }
+  /** Files of the image nobody owns (no package, model or build context), one event per kind. */
+  | { type: 'unaccounted'; kind: string; files: number; bytes: number };
 
 /** A sink for events; the default drops them. */
 export type EventSink = (e: MlEvent) => void;

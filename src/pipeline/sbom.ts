@@ -1,6 +1,6 @@
 // The SBOM workflow: open an image, scan its layers once, merge, catalog, and encode CycloneDX.
 import { toolVersion, type EventSink, noEvents } from '../core/index.js';
-import { allCatalogers, probeFactory, probeKey, runCatalogers, type Unknown, type ViewFile } from '../catalog/index.js';
+import { allCatalogers, fileOwners, ownershipSummary, probeFactory, probeKey, runCatalogers, type FileView, type Unknown, type ViewFile } from '../catalog/index.js';
 import { openImage, type OpenOptions } from '../image/open.js';
 import { scanImage } from '../image/scan-image.js';
 import { MergedTree } from '../image/merge.js';
@@ -49,8 +49,16 @@ export async function inventoryOf(image: Image, opts: SbomOptions = {}): Promise
     catalog,
     files,
     unknowns,
+    owners: fileOwners(tree, catalog),
   };
   return { inventory, tree };
+}
+
+/** Totals file owners into the inventory and reports unaccounted files by kind; call after every model or context claim. */
+export function settleOwnership(inventory: Inventory, view: FileView, events: EventSink = noEvents): void {
+  if (inventory.owners === undefined) return;
+  inventory.ownership = ownershipSummary(inventory.owners, view);
+  for (const u of inventory.ownership.unaccounted) events({ type: 'unaccounted', kind: u.kind, files: u.files, bytes: u.bytes });
 }
 
 /** The SBOM timestamp: SOURCE_DATE_EPOCH when set, else now. */
@@ -63,7 +71,8 @@ export function sbomTimestamp(): Date {
 export async function generateSbom(target: string, opts: SbomOptions = {}): Promise<{ json: string; inventory: Inventory }> {
   const image = await openImage(target, opts);
   try {
-    const { inventory } = await inventoryOf(image, opts);
+    const { inventory, tree } = await inventoryOf(image, opts);
+    settleOwnership(inventory, tree, opts.events);
     const json = toCycloneDx(inventory, { files: opts.files ?? 'all', timestamp: opts.timestamp ?? sbomTimestamp() });
     return { json, inventory };
   } finally {

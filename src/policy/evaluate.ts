@@ -1,12 +1,13 @@
 // Policy evaluation: attestation required, licenses, forbidden formats and CEL rules, over models (and later an
 // image and its SBOM); every violation is a finding, none is thrown.
 import type { Finding } from './finding.js';
+import { defaultFilesPolicy } from './files.js';
 import { checkLicense } from './licenses.js';
 import type { Policy, PolicyInput, PolicyModel } from './types.js';
 
 /** The policy used when none is given: an attestation is required, nothing else is checked. */
 export function defaultPolicy(): Policy {
-  return { file: '(default policy)', signers: [], models: { requireAttestation: true, forbidFormats: [] }, rules: [] };
+  return { file: '(default policy)', signers: [], models: { requireAttestation: true, forbidFormats: [] }, rules: [], files: defaultFilesPolicy() };
 }
 
 /** Evaluates `policy` over `input`; an empty list means the input complies. */

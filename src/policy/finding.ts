@@ -21,7 +21,10 @@ export type FindingKind =
   | 'format-forbidden'
   | 'rule-failed'
   | 'rule-error'
-  | 'hub-license-mismatch';
+  | 'hub-license-mismatch'
+  // file ownership
+  | 'package-file-modified'
+  | 'unaccounted-file';
 
 /** One problem found; `path` names the file when there is one; want/got are sha256 hex or license ids. */
 export interface Finding {

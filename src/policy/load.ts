@@ -5,11 +5,12 @@ import { isScalar, LineCounter, parseDocument, type Node } from 'yaml';
 import { parsePublicKey } from '../attest/keys.js';
 import { describeError, fail, isMlbuildError } from '../core/errors.js';
 import { compileRule, type CompiledRule } from './cel.js';
+import { defaultFilesPolicy, readFilesPolicy } from './files.js';
 import { KNOWN_FORMATS } from './formats.js';
 import type { Policy, PolicySigner } from './types.js';
 import { YamlChecker } from './yaml-check.js';
 
-const TOP_KEYS = ['version', 'signers', 'trustedRoot', 'models', 'rules'] as const;
+const TOP_KEYS = ['version', 'signers', 'trustedRoot', 'models', 'rules', 'files'] as const;
 const MODEL_KEYS = ['requireAttestation', 'licenses', 'forbidFormats'] as const;
 
 /** Reads and validates a policy file; NOT_FOUND when missing, BAD_POLICY (file:line:col, key) when invalid. */
@@ -33,7 +34,7 @@ export async function parsePolicy(text: string, file: string, io: { readFile(pat
     const pos = e.linePos?.[0] ?? (e.pos?.[0] !== undefined ? lines.linePos(e.pos[0]) : undefined);
     fail('BAD_POLICY', `${file}${pos ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`);
   }
-  const policy: Policy = { file, signers: [], models: { requireAttestation: true, forbidFormats: [] }, rules: [] };
+  const policy: Policy = { file, signers: [], models: { requireAttestation: true, forbidFormats: [] }, rules: [], files: defaultFilesPolicy() };
   const root = doc.contents as Node | null;
   if (root === null) return policy;
   const top = c.map(root, '', TOP_KEYS);
@@ -46,6 +47,8 @@ export async function parsePolicy(text: string, file: string, io: { readFile(pat
   if (tr) policy.trustedRoot = await jsonFile(c, tr.value, 'trustedRoot', base, io);
   const models = top.get('models');
   if (models) readModels(c, models.value, policy);
+  const files = top.get('files');
+  if (files) policy.files = readFilesPolicy(c, files.value);
   const rules = top.get('rules');
   if (rules) policy.rules = c.seq(rules.value, 'rules').map((item, i) => rule(c, item, `rules[${i}]`));
   const names = new Set<string>();

@@ -20,6 +20,22 @@ export interface Policy {
     forbidFormats: string[];
   };
   rules: CompiledRule[];
+  /** Rules over who owns the image's files (see catalog/owners). */
+  files: FilesPolicy;
+}
+
+/** What a policy says about files no one owns and package files whose bytes changed. */
+export interface FilesPolicy {
+  unaccounted: {
+    /** An unaccounted file larger than this (bytes) is a finding. */
+    maxBytes?: number;
+    /** Unaccounted files of these kinds (probe kinds or name classes: "pickle", "executable"…) are findings. */
+    denyKinds: string[];
+    /** True when those findings fail the check; by default they are reported only. */
+    fatal: boolean;
+  };
+  /** `deny` (default): a package file whose bytes differ from the package's digest fails the check; `warn` reports it. */
+  packageModified: 'deny' | 'warn';
 }
 
 /** One model file as policies see it. */

@@ -54,6 +54,12 @@ export class YamlChecker {
     return node.value;
   }
 
+  /** A non-negative integer scalar. */
+  count(node: Node | null | undefined, key: string): number {
+    if (!isScalar(node) || typeof node.value !== 'number' || !Number.isSafeInteger(node.value) || node.value < 0) this.fail(node, key, `must be a non-negative integer, got ${kindOf(node)}`);
+    return node.value;
+  }
+
   /** A list of non-empty strings. */
   strList(node: Node | null | undefined, key: string): string[] {
     return this.seq(node, key).map((item, i) => this.str(item, `${key}[${i}]`));

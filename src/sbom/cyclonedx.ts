@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { classifyContent, type ContentInfo } from '../catalog/formats/classify.js';
 import { archiveMembers } from '../catalog/formats/members.js';
 import type { InvFile, InvModel, InvDataset, InvPackage } from '../catalog/types.js';
+import { ownerLabel, type FileOwner, type FileOwners, type OwnershipSummary } from '../catalog/owners/index.js';
 import type { FilesMode, Inventory, InventoryLayer } from './inventory.js';
 import { toCdxLicenses } from './licenses.js';
 import { modelCardJson } from './model-card.js';
@@ -65,12 +66,29 @@ function serialNumber(inv: Inventory, opts: CycloneDxOptions): string {
   return `urn:uuid:${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-function fileComponent(f: InvFile, layers: InventoryLayer[], ref: string): Json {
+function ownerProps(o: FileOwner | undefined): Props {
+  if (o === undefined) return [];
+  const p: Props = [['mlbuild:file:owner', ownerLabel(o)]];
+  if (o.kind === 'package') p.push(['mlbuild:file:ownerState', o.state], ['mlbuild:file:ownerWant', o.want && `${o.alg}:${o.want}`]);
+  return p;
+}
+
+// Metadata totals: owned files by owner kind and state, unaccounted files by kind.
+function ownershipProps(s: OwnershipSummary | undefined): Props {
+  if (s === undefined) return [];
+  return [
+    ...Object.entries(s.owned).map(([label, n]): [string, number] => [`mlbuild:files:owned:${label}`, n]),
+    ...s.unaccounted.map((u): [string, string] => [`mlbuild:files:unaccounted:${u.kind}`, `${u.files} files, ${u.bytes} bytes`]),
+  ];
+}
+
+function fileComponent(f: InvFile, layers: InventoryLayer[], ref: string, owners: FileOwners | undefined): Json {
   const c = classifyContent(f.path, f.size, f.facts);
   return component('file', ref, `/${f.path}`, { sha256: f.sha256 }, [
     ['mlbuild:file:size', f.size],
     ['mlbuild:file:resolvedFrom', f.resolvedFrom ? `/${f.resolvedFrom}` : undefined],
     ...contentProps(c),
+    ...ownerProps(owners?.get(f.resolvedFrom ?? f.path)),
     ...layerProps(layers, f.layer),
   ], c?.cls === 'archive' && f.facts ? memberComponents(f, layers, ref) : undefined);
 }
@@ -116,7 +134,7 @@ function packageComponent(p: InvPackage, layers: InventoryLayer[], ref: string):
   ]);
 }
 
-function modelComponent(m: InvModel, layers: InventoryLayer[], ref: string, withFiles: boolean): Json {
+function modelComponent(m: InvModel, layers: InventoryLayer[], ref: string, withFiles: boolean, owners: FileOwners | undefined): Json {
   const layerSet = [...new Set(m.files.map((f) => f.layer))].sort((a, b) => a - b);
   const a = m.attestation;
   return component('machine-learning-model', ref, m.name, { version: m.version, purl: m.purl, licenses: toCdxLicenses(m.licenses), modelCard: modelCardJson(m) }, [
@@ -135,17 +153,17 @@ function modelComponent(m: InvModel, layers: InventoryLayer[], ref: string, with
     ['mlbuild:attestation:signer', a?.signer],
     ...layerSet.flatMap((i) => layerProps(layers, i)),
     ...m.warnings.map((w): [string, string] => ['mlbuild:warning', w]),
-  ], withFiles ? m.files.map((f) => fileComponent(f, layers, `${ref}:file:/${f.path}`)) : undefined);
+  ], withFiles ? m.files.map((f) => fileComponent(f, layers, `${ref}:file:/${f.path}`, owners)) : undefined);
 }
 
-function datasetComponent(d: InvDataset, layers: InventoryLayer[], ref: string, withFiles: boolean): Json {
+function datasetComponent(d: InvDataset, layers: InventoryLayer[], ref: string, withFiles: boolean, owners: FileOwners | undefined): Json {
   return component('data', ref, d.name, { version: d.version, description: d.description, licenses: toCdxLicenses(d.licenses) }, [
     ['mlbuild:dataset:path', `/${d.path}`],
     ['mlbuild:dataset:formats', d.formats.join(',')],
     ['mlbuild:source:url', d.source?.url],
     ['mlbuild:source:commit', d.source?.commit],
     ...d.warnings.map((w): [string, string] => ['mlbuild:warning', w]),
-  ], withFiles ? d.files.map((f) => fileComponent(f, layers, `${ref}:file:/${f.path}`)) : undefined);
+  ], withFiles ? d.files.map((f) => fileComponent(f, layers, `${ref}:file:/${f.path}`, owners)) : undefined);
 }
 
 /** Encodes an inventory as CycloneDX 1.6 JSON text. */
@@ -164,14 +182,14 @@ export function toCycloneDx(inv: Inventory, opts: CycloneDxOptions): string {
   for (const p of [...catalog.packages].sort((a, b) => cmp(a.purl, b.purl) || cmp(a.location.path, b.location.path))) top.push(packageComponent(p, layers, unique(p.purl)));
   const listed = new Set<string>();
   for (const m of [...catalog.models].sort((a, b) => cmp(a.path, b.path))) {
-    top.push(modelComponent(m, layers, unique(`model:/${m.path}`), opts.files !== 'none'));
+    top.push(modelComponent(m, layers, unique(`model:/${m.path}`), opts.files !== 'none', inv.owners));
     m.files.forEach((f) => listed.add(f.path));
   }
   for (const d of [...catalog.datasets].sort((a, b) => cmp(a.path, b.path))) {
-    top.push(datasetComponent(d, layers, unique(`dataset:/${d.path}`), opts.files !== 'none'));
+    top.push(datasetComponent(d, layers, unique(`dataset:/${d.path}`), opts.files !== 'none', inv.owners));
     d.files.forEach((f) => listed.add(f.path));
   }
-  if (opts.files === 'all') for (const f of inv.files) if (!listed.has(f.path)) top.push(fileComponent(f, layers, unique(`file:/${f.path}`)));
+  if (opts.files === 'all') for (const f of inv.files) if (!listed.has(f.path)) top.push(fileComponent(f, layers, unique(`file:/${f.path}`), inv.owners));
   top.sort((a, b) => cmp(a['bom-ref'] as string, b['bom-ref'] as string));
   const root = component('container', 'image', image.name ?? image.target, { version: image.manifestDigest ?? image.imageId }, [
     ['mlbuild:image:id', image.imageId],
@@ -197,6 +215,7 @@ export function toCycloneDx(inv: Inventory, opts: CycloneDxOptions): string {
       properties: props([
         ...inv.unknowns.map((u): [string, string] => ['mlbuild:unknown', `${u.path ? `/${u.path}` : ''}${u.layer !== undefined ? ` (layer ${u.layer})` : ''}: ${u.reason}`]),
         ...image.notes.map((n): [string, string] => ['mlbuild:note', n]),
+        ...ownershipProps(inv.ownership),
       ]),
     }),
     components: top,

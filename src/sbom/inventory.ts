@@ -1,5 +1,6 @@
 // The neutral inventory of an image: what was found, before any output format is chosen.
 import type { CatalogResult, Unknown, ViewFile } from '../catalog/types.js';
+import type { FileOwners, OwnershipSummary } from '../catalog/owners/index.js';
 
 /** One layer as the inventory reports it. */
 export interface InventoryLayer {
@@ -34,6 +35,10 @@ export interface Inventory {
   files: ViewFile[];
   /** Layer-level and cataloger unknowns together. */
   unknowns: Unknown[];
+  /** The owner of every regular file, by path. */
+  owners?: FileOwners;
+  /** Owner totals and unaccounted files by kind (set once every claim is in). */
+  ownership?: OwnershipSummary;
 }
 
 /** Which files become SBOM components: every regular file, only model and dataset files, or none. */

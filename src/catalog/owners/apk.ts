@@ -11,7 +11,10 @@ export function apkClaims(view: FileView, claims: Claims): void {
   let dir = '';
   for (const line of text.text.split('\n')) {
     if (line.length < 2 || line[1] !== ':') {
-      if (line.trim() === '') (pkg = ''), (dir = '');
+      if (line.trim() === '') {
+        pkg = '';
+        dir = '';
+      }
       continue;
     }
     const value = line.slice(2).trim();

@@ -5,7 +5,7 @@ import { pythonRecordRule } from './python.js';
 
 export type { FileOwner, FileOwners, PackageFileState } from './types.js';
 export { fileOwners, claimModelFiles, claimContextFiles } from './owners.js';
-export { ownershipSummary, type OwnershipSummary, type UnaccountedKind } from './summary.js';
+export { ownershipSummary, ownerLabel, type OwnershipSummary, type UnaccountedKind } from './summary.js';
 export { fileKind } from './kind.js';
 export { csvRow, recordSha256 } from './python.js';
 

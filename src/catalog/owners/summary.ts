@@ -1,7 +1,14 @@
 // Totals of file ownership: unaccounted files by kind (files, bytes) and owned files by owner kind and state.
 import type { FileView } from '../types.js';
 import { fileKind } from './kind.js';
-import type { FileOwners } from './types.js';
+import type { FileOwner, FileOwners } from './types.js';
+
+/** The SBOM label of an owner: "deb:bash", "pypi:numpy", "model:<name>", "context" or "unaccounted". */
+export function ownerLabel(o: FileOwner): string {
+  if (o.kind === 'package') return o.id;
+  if (o.kind === 'model') return `model:${o.name}`;
+  return o.kind;
+}
 
 /** Unaccounted files of one kind. */
 export interface UnaccountedKind {

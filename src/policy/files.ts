@@ -1,0 +1,67 @@
+// The `files` section of a policy: reading it, and judging file owners by it (modified package files, unaccounted files).
+import type { Node } from 'yaml';
+import { fileKind, type FileOwners } from '../catalog/owners/index.js';
+import type { FileView } from '../catalog/types.js';
+import type { Finding } from './finding.js';
+import type { FilesPolicy } from './types.js';
+import type { YamlChecker } from './yaml-check.js';
+
+/** ML Supply Chain Compromise: tampered package files and unexplained payloads in an image. */
+const SUPPLY_CHAIN = 'AML.T0010';
+
+/** A file finding and whether the policy makes it fail the check. */
+export interface FileFinding extends Finding {
+  fatal: boolean;
+}
+
+/** The files policy when a policy says nothing: modified package files are denied, unaccounted files only reported. */
+export function defaultFilesPolicy(): FilesPolicy {
+  return { unaccounted: { denyKinds: [], fatal: false }, packageModified: 'deny' };
+}
+
+/** Reads a policy's `files` mapping strictly (unknown keys and wrong types fail at file:line:col). */
+export function readFilesPolicy(c: YamlChecker, node: Node | null): FilesPolicy {
+  const out = defaultFilesPolicy();
+  const m = c.map(node, 'files', ['unaccounted', 'packageModified']);
+  const u = m.get('unaccounted');
+  if (u) {
+    const um = c.map(u.value, 'files.unaccounted', ['maxBytes', 'denyKinds', 'fatal']);
+    const max = um.get('maxBytes');
+    if (max) out.unaccounted.maxBytes = c.count(max.value, 'files.unaccounted.maxBytes');
+    const deny = um.get('denyKinds');
+    if (deny) out.unaccounted.denyKinds = c.strList(deny.value, 'files.unaccounted.denyKinds').map((k) => k.toLowerCase());
+    const fatal = um.get('fatal');
+    if (fatal) out.unaccounted.fatal = c.bool(fatal.value, 'files.unaccounted.fatal');
+  }
+  const pm = m.get('packageModified');
+  if (pm) {
+    const v = c.str(pm.value, 'files.packageModified');
+    if (v !== 'deny' && v !== 'warn') c.fail(pm.value, 'files.packageModified', `must be deny or warn, got ${JSON.stringify(v)}`);
+    out.packageModified = v;
+  }
+  return out;
+}
+
+/** Judges every file's owner: modified package files, and unaccounted files over the size limit or of a denied kind. */
+export function fileFindings(policy: FilesPolicy, owners: FileOwners, view: FileView): FileFinding[] {
+  const out: FileFinding[] = [];
+  const { maxBytes, denyKinds, fatal } = policy.unaccounted;
+  const denied = new Set(denyKinds);
+  for (const [path, o] of owners) {
+    const f = view.get(path);
+    const layer = f === undefined ? {} : { layer: f.layer };
+    if (o.kind === 'package' && o.state === 'modified') {
+      out.push({
+        kind: 'package-file-modified', path: `/${path}`, ...layer, want: o.want, got: o.got, atlas: SUPPLY_CHAIN, fatal: policy.packageModified === 'deny',
+        message: `/${path}: package file modified (${o.id}): ${o.alg} want ${o.want}, got ${o.got}`,
+      });
+    }
+    if (o.kind !== 'unaccounted' || f === undefined || (maxBytes === undefined && denied.size === 0)) continue;
+    const kind = fileKind(f);
+    const why = denied.has(kind) ? `its kind ${kind} is denied` : maxBytes !== undefined && f.size > maxBytes ? `${f.size} bytes is over the limit of ${maxBytes}` : undefined;
+    if (why !== undefined) {
+      out.push({ kind: 'unaccounted-file', path: `/${path}`, ...layer, got: kind, atlas: SUPPLY_CHAIN, fatal, message: `/${path}: unaccounted file (no package, model or build context owns it): ${why}` });
+    }
+  }
+  return out;
+}
