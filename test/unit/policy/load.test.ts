@@ -46,6 +46,21 @@ rules:
     expect(p.trustedRoot).toBeDefined();
   });
 
+  it('reads files.unaccounted and files.packageModified, with defaults when absent', async () => {
+    expect((await load('')).files).toEqual({ unaccounted: { denyKinds: [], fatal: false }, packageModified: 'deny' });
+    const p = await load('files:\n  unaccounted: { maxBytes: 1048576, denyKinds: [Pickle, executable], fatal: true }\n  packageModified: warn\n');
+    expect(p.files).toEqual({ unaccounted: { maxBytes: 1048576, denyKinds: ['pickle', 'executable'], fatal: true }, packageModified: 'warn' });
+  });
+
+  it('refuses unknown keys and wrong types under files, naming file:line:col and key', async () => {
+    expect(await badPolicy('files:\n  unaccounted:\n    maxSize: 10\n')).toMatch(/^\/p\/policy\.yaml:3:5: files\.unaccounted\.maxSize: unknown key/);
+    expect(await badPolicy('files:\n  unacounted: {}\n')).toMatch(/:2:3: files\.unacounted: unknown key/);
+    expect(await badPolicy('files:\n  unaccounted: { maxBytes: -1 }\n')).toMatch(/files\.unaccounted\.maxBytes: must be a non-negative integer/);
+    expect(await badPolicy('files:\n  unaccounted: { maxBytes: "10MB" }\n')).toMatch(/files\.unaccounted\.maxBytes: must be a non-negative integer/);
+    expect(await badPolicy('files:\n  unaccounted: { fatal: 1 }\n')).toMatch(/files\.unaccounted\.fatal: must be true or false/);
+    expect(await badPolicy('files:\n  packageModified: allow\n')).toMatch(/:2:20: files\.packageModified: must be deny or warn/);
+  });
+
   it('accepts an empty file as the default policy', async () => {
     expect((await load('')).models.requireAttestation).toBe(true);
   });

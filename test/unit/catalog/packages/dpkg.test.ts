@@ -25,6 +25,7 @@ describe('parseDpkgStatus', () => {
       source: 'glibc',
       maintainer: 'GNU Libc Maintainers <debian-glibc@lists.debian.org>',
       description: 'GNU C Library: Shared libraries',
+      conffiles: [{ path: '/etc/ld.so.conf.d/x86_64-linux-gnu.conf', md5: 'd09e1ee2a0e1cd8a4e7d83c8a3e0e1f6' }],
     });
     expect(records[1]).toMatchObject({ source: 'util-linux', sourceVersion: '2.38.1-5' });
   });
