@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { Validation, Spec } from '@cyclonedx/cyclonedx-library';
-import { claimContextFiles, claimModelFiles, fileOwners, ownershipSummary, type FileOwners } from '../../../../src/catalog/index.js';
+import { claimContextFiles, claimModelFiles, ownershipSummary, type FileOwners } from '../../../../src/catalog/index.js';
 import type { MlEvent } from '../../../../src/core/index.js';
 import { inventoryOf, generateSbom } from '../../../../src/pipeline/sbom.js';
 import { openImage } from '../../../../src/image/open.js';
