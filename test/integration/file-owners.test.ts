@@ -12,10 +12,12 @@ interface Component { type: string; name: string; properties?: Prop[] }
 interface Bom { components: Component[]; metadata: { properties?: Prop[] } }
 
 // Files of the stock image that no package lists: written by mmdebstrap and by maintainer scripts (user and group
-// databases, PAM and shell state, the linker cache, generated /etc and /root dotfiles, login records).
+// databases, PAM and shell state, the linker cache, the CA bundle update-ca-certificates builds, generated /etc and
+// /root dotfiles, login records).
 const EXPLAINED = [
   /^etc\/(\.pwd\.lock|environment|fstab|hostname|resolv\.conf|timezone|motd|inputrc|profile|shells|ld\.so\.cache|nsswitch\.conf|ca-certificates\.conf)$/,
   /^etc\/(passwd|group|shadow|gshadow|subuid|subgid)-?$/,
+  /^etc\/ssl\/certs\/ca-certificates\.crt$/,
   /^etc\/(apt\/sources\.list|apt\/apt\.conf\.d\/99mmdebstrap|dpkg\/dpkg\.cfg\.d\/99mmdebstrap|pam\.d\/common-[a-z-]+|security\/opasswd|python3\/debian_config)$/,
   /^root\/\.(bashrc|profile)$/,
   /^usr\/share\/info\/dir$/,
@@ -66,7 +68,7 @@ describe('every file of a real Debian image has an owner', () => {
     await build('pip', [
       `FROM ${BASE_IMAGES.debian}`,
       'RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends python3-pip-whl python3-setuptools-whl >/dev/null',
-      'RUN python3 /usr/share/python-wheels/pip-*.whl/pip install -q --no-index --break-system-packages /usr/share/python-wheels/setuptools-*.whl',
+      'RUN PIP=$(ls /usr/share/python-wheels/pip-*.whl) && python3 "$PIP/pip" install -q --no-index --break-system-packages /usr/share/python-wheels/setuptools-*.whl',
     ], pip);
     await build('pip-edited', [`FROM ${pip}`, `RUN echo "# edited" >> /${site}/setuptools/__init__.py`], pipEdited);
   });
