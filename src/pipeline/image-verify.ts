@@ -5,6 +5,7 @@ import { fail, noEvents, type Digest, type EventSink } from '../core/index.js';
 import { evaluatePolicy, type Policy } from '../policy/index.js';
 import { isIndex, parseReference, RegistryClient, type Descriptor, type ImageReference, type RegistryClientOptions } from '../registry/index.js';
 import { contentFilesOfSbom, gateSets, judgeContent } from './content-gate.js';
+import { sbomFileFindings } from './image-files.js';
 import { fromPolicy, type ImageFinding } from './image-findings.js';
 import { matchModels, sbomModels, type MatchedModel } from './image-models.js';
 import { scanReferrers, type ReferrerCheck, type TrustedStatement } from './image-referrers.js';
@@ -123,6 +124,8 @@ async function judge(t: TrustedStatement, modelStatements: TrustedStatement[], i
   const findings: ImageFinding[] = [];
   const matched: MatchedModel[] = await matchModels(sbomModels(sbom), modelStatements, { store: opts.store, trust: opts.trust, notes: report.notes, findings });
   if (opts.policy) findings.push(...fromPolicy(evaluateOverImage(opts.policy, matched, { ...image, signer: t.signer }, sbom)));
+  // The signed SBOM says who owns every file: modified package files and unaccounted files judged by `files`.
+  if (opts.policy) findings.push(...sbomFileFindings(opts.policy.files, sbom));
   // The signed SBOM says what every file's content is: the same content gate as the build judges it here.
   findings.push(...judgeContent({
     files: contentFilesOfSbom(sbom),

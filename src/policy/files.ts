@@ -1,6 +1,6 @@
 // The `files` section of a policy: reading it, and judging file owners by it (modified package files, unaccounted files).
 import type { Node } from 'yaml';
-import { fileKind, type FileOwners } from '../catalog/owners/index.js';
+import { fileKind, type FileOwner, type FileOwners } from '../catalog/owners/index.js';
 import type { FileView } from '../catalog/types.js';
 import type { Finding } from './finding.js';
 import type { FilesPolicy } from './types.js';
@@ -42,26 +42,43 @@ export function readFilesPolicy(c: YamlChecker, node: Node | null): FilesPolicy 
   return out;
 }
 
-/** Judges every file's owner: modified package files, and unaccounted files over the size limit or of a denied kind. */
-export function fileFindings(policy: FilesPolicy, owners: FileOwners, view: FileView): FileFinding[] {
+/** One file as the files policy sees it: path (no leading slash), size, layer, owner and (for unaccounted files) kind. */
+export interface OwnedFile {
+  path: string;
+  size: number;
+  layer?: number;
+  owner: FileOwner;
+  kind?: string;
+}
+
+/** Judges files by their owners: modified package files, and unaccounted files over the size limit or of a denied kind. */
+export function judgeFiles(policy: FilesPolicy, files: Iterable<OwnedFile>): FileFinding[] {
   const out: FileFinding[] = [];
   const { maxBytes, denyKinds, fatal } = policy.unaccounted;
   const denied = new Set(denyKinds);
-  for (const [path, o] of owners) {
-    const f = view.get(path);
-    const layer = f === undefined ? {} : { layer: f.layer };
+  for (const { path, size, layer, owner: o, kind } of files) {
+    const at = layer === undefined ? {} : { layer };
     if (o.kind === 'package' && o.state === 'modified') {
       out.push({
-        kind: 'package-file-modified', path: `/${path}`, ...layer, want: o.want, got: o.got, atlas: SUPPLY_CHAIN, fatal: policy.packageModified === 'deny',
-        message: `/${path}: package file modified (${o.id}): ${o.alg} want ${o.want}, got ${o.got}`,
+        kind: 'package-file-modified', path: `/${path}`, ...at, want: o.want, got: o.got, atlas: SUPPLY_CHAIN, fatal: policy.packageModified === 'deny',
+        message: `/${path}: package file modified (${o.id}): ${o.alg ?? 'digest'} want ${o.want ?? '?'}, got ${o.got ?? '?'}`,
       });
     }
-    if (o.kind !== 'unaccounted' || f === undefined || (maxBytes === undefined && denied.size === 0)) continue;
-    const kind = fileKind(f);
-    const why = denied.has(kind) ? `its kind ${kind} is denied` : maxBytes !== undefined && f.size > maxBytes ? `${f.size} bytes is over the limit of ${maxBytes}` : undefined;
+    if (o.kind !== 'unaccounted') continue;
+    const why = kind !== undefined && denied.has(kind) ? `its kind ${kind} is denied` : maxBytes !== undefined && size > maxBytes ? `${size} bytes is over the limit of ${maxBytes}` : undefined;
     if (why !== undefined) {
-      out.push({ kind: 'unaccounted-file', path: `/${path}`, ...layer, got: kind, atlas: SUPPLY_CHAIN, fatal, message: `/${path}: unaccounted file (no package, model or build context owns it): ${why}` });
+      out.push({ kind: 'unaccounted-file', path: `/${path}`, ...at, got: kind, atlas: SUPPLY_CHAIN, fatal, message: `/${path}: unaccounted file (no package, model or build context owns it): ${why}` });
     }
   }
   return out;
+}
+
+/** Judges the owners of a scanned image's files (see judgeFiles). */
+export function fileFindings(policy: FilesPolicy, owners: FileOwners, view: FileView): FileFinding[] {
+  const files: OwnedFile[] = [];
+  for (const [path, owner] of owners) {
+    const f = view.get(path);
+    if (f !== undefined) files.push({ path, size: f.size, layer: f.layer, owner, kind: owner.kind === 'unaccounted' ? fileKind(f) : undefined });
+  }
+  return judgeFiles(policy, files);
 }

@@ -5,7 +5,7 @@ export { evaluatePolicy, defaultPolicy } from './evaluate.js';
 export { compileRule, RULE_VARIABLES, type CompiledRule } from './cel.js';
 export { checkLicense, licenseKey, type LicenseVerdict } from './licenses.js';
 export { formatOfPath, KNOWN_FORMATS } from './formats.js';
-export { fileFindings, defaultFilesPolicy, type FileFinding } from './files.js';
+export { fileFindings, judgeFiles, defaultFilesPolicy, type FileFinding, type OwnedFile } from './files.js';
 export { hubLicense, hubModelId, compareHubLicense } from './hub.js';
 export { ATLAS, type Finding, type FindingKind } from './finding.js';
 export type { Policy, PolicySigner, PolicyInput, PolicyModel, PolicyModelFile, FilesPolicy } from './types.js';

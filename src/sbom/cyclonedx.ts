@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { classifyContent, type ContentInfo } from '../catalog/formats/classify.js';
 import { archiveMembers } from '../catalog/formats/members.js';
 import type { InvFile, InvModel, InvDataset, InvPackage } from '../catalog/types.js';
-import { ownerLabel, type FileOwner, type FileOwners, type OwnershipSummary } from '../catalog/owners/index.js';
+import { fileKind, ownerLabel, type FileOwner, type FileOwners, type OwnershipSummary } from '../catalog/owners/index.js';
 import type { FilesMode, Inventory, InventoryLayer } from './inventory.js';
 import { toCdxLicenses } from './licenses.js';
 import { modelCardJson } from './model-card.js';
@@ -66,10 +66,11 @@ function serialNumber(inv: Inventory, opts: CycloneDxOptions): string {
   return `urn:uuid:${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-function ownerProps(o: FileOwner | undefined): Props {
+function ownerProps(f: InvFile, o: FileOwner | undefined): Props {
   if (o === undefined) return [];
   const p: Props = [['mlbuild:file:owner', ownerLabel(o)]];
-  if (o.kind === 'package') p.push(['mlbuild:file:ownerState', o.state], ['mlbuild:file:ownerWant', o.want && `${o.alg}:${o.want}`]);
+  if (o.kind === 'package') p.push(['mlbuild:file:ownerState', o.state], ['mlbuild:file:ownerWant', o.want && `${o.alg}:${o.want}`], ['mlbuild:file:ownerGot', o.got && `${o.alg}:${o.got}`]);
+  if (o.kind === 'unaccounted') p.push(['mlbuild:file:kind', fileKind(f)]);
   return p;
 }
 
@@ -88,7 +89,7 @@ function fileComponent(f: InvFile, layers: InventoryLayer[], ref: string, owners
     ['mlbuild:file:size', f.size],
     ['mlbuild:file:resolvedFrom', f.resolvedFrom ? `/${f.resolvedFrom}` : undefined],
     ...contentProps(c),
-    ...ownerProps(owners?.get(f.resolvedFrom ?? f.path)),
+    ...ownerProps(f, owners?.get(f.resolvedFrom ?? f.path)),
     ...layerProps(layers, f.layer),
   ], c?.cls === 'archive' && f.facts ? memberComponents(f, layers, ref) : undefined);
 }

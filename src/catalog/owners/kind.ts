@@ -13,11 +13,11 @@ const BY_EXT: Array<[RegExp, string]> = [
 ];
 
 /** The kind of a file for the unaccounted summary and `denyKinds`: probe facts' kind when known, else by name/mode. */
-export function fileKind(f: ViewFile): string {
+export function fileKind(f: Pick<ViewFile, 'path' | 'facts'> & { mode?: number }): string {
   const k = f.facts?.kind;
   if (typeof k === 'string' && k !== 'text' && k !== 'error' && k !== 'unknown') return k;
   const name = f.path.slice(f.path.lastIndexOf('/') + 1).toLowerCase();
   for (const [re, kind] of BY_EXT) if (re.test(name)) return kind;
-  if ((f.mode & 0o111) !== 0) return 'executable';
+  if (((f.mode ?? 0) & 0o111) !== 0) return 'executable';
   return 'other';
 }

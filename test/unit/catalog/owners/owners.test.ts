@@ -4,6 +4,7 @@ import { Validation, Spec } from '@cyclonedx/cyclonedx-library';
 import { claimContextFiles, claimModelFiles, ownershipSummary, type FileOwners } from '../../../../src/catalog/index.js';
 import type { MlEvent } from '../../../../src/core/index.js';
 import { inventoryOf, generateSbom } from '../../../../src/pipeline/sbom.js';
+import { sbomFileFindings } from '../../../../src/pipeline/image-files.js';
 import { openImage } from '../../../../src/image/open.js';
 import type { MergedTree } from '../../../../src/image/merge.js';
 import type { Inventory } from '../../../../src/sbom/inventory.js';
@@ -136,5 +137,11 @@ describe('file owners', () => {
     expect(bom.metadata.properties).toContainEqual({ name: 'mlbuild:files:unaccounted:other', value: '2 files, 6 bytes' });
     expect(bom.metadata.properties).toContainEqual({ name: 'mlbuild:files:owned:package:modified', value: '1' });
     expect(events.filter((e) => e.type === 'unaccounted')).toEqual([{ type: 'unaccounted', kind: 'other', files: 2, bytes: 6 }]);
+    // verify image judges the signed SBOM: the same findings as the scan itself.
+    const policy = { ...defaultFilesPolicy(), unaccounted: { maxBytes: 3, denyKinds: [], fatal: false } };
+    const fromScan = await scan([debianBase(), [{ name: 'usr/bin/tool', content: 'evil', mode: 0o755 }, { name: 'srv/x.bin', content: 'zz' }]]);
+    const want = fileFindings(policy, fromScan.owners, fromScan.tree);
+    expect(want.map((f) => [f.kind, f.path, f.fatal])).toEqual([['unaccounted-file', '/etc/hostname', false], ['package-file-modified', '/usr/bin/tool', true]]);
+    expect(sbomFileFindings(policy, JSON.parse(a.json) as Record<string, unknown>)).toEqual(want);
   });
 });
