@@ -1,4 +1,5 @@
-// A coarse kind for a file nobody owns: what its probe found, else a class from its name and mode.
+// A coarse kind for a file nobody owns: the format its content was identified as, else a class from its name and mode.
+import { classifyContent } from '../formats/classify.js';
 import type { ViewFile } from '../types.js';
 
 const BY_EXT: Array<[RegExp, string]> = [
@@ -12,10 +13,10 @@ const BY_EXT: Array<[RegExp, string]> = [
   [/\.(png|jpe?g|gif|svg|ico|webp|bmp)$/, 'image'],
 ];
 
-/** The kind of a file for the unaccounted summary and `denyKinds`: probe facts' kind when known, else by name/mode. */
-export function fileKind(f: Pick<ViewFile, 'path' | 'facts'> & { mode?: number }): string {
-  const k = f.facts?.kind;
-  if (typeof k === 'string' && k !== 'text' && k !== 'error' && k !== 'unknown') return k;
+/** The kind of a file for the unaccounted summary and `denyKinds`: the format its content was identified as, else a class by name/mode. */
+export function fileKind(f: Pick<ViewFile, 'path' | 'size' | 'facts'> & { mode?: number }): string {
+  const content = classifyContent(f.path, f.size, f.facts);
+  if (content !== undefined) return content.format;
   const name = f.path.slice(f.path.lastIndexOf('/') + 1).toLowerCase();
   for (const [re, kind] of BY_EXT) if (re.test(name)) return kind;
   if (((f.mode ?? 0) & 0o111) !== 0) return 'executable';

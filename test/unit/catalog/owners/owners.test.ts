@@ -13,6 +13,7 @@ import { wantsMd5 } from '../../../../src/image/md5-paths.js';
 import { makeTar, digestOf, type TarEntry } from '../../../helpers/tar-writer.js';
 import { writeDockerArchive } from '../../../helpers/image-fixture.js';
 import { makeTempDir, type TempDir } from '../../../helpers/tmp.js';
+import { pickleFile } from '../formats/fixtures.js';
 import { debianBase, npmApkLayer, pipLayer, md5, TOOL, CONF, INIT_PY } from './fixtures.js';
 
 let tmp: TempDir;
@@ -94,6 +95,7 @@ describe('file owners', () => {
         { name: 'app/main.py', content: 'print(1)\n' },
         { name: 'app/run', content: 'x'.repeat(300), mode: 0o755 },
         { name: 'app/blob.dat', content: Buffer.alloc(2000, 2) },
+        { name: 'app/cache.dat', content: pickleFile() },
       ],
     ]);
     expect(claimModelFiles(owners, tree, ['/models/m/model.bin', 'usr/bin/tool'], 'acme/m')).toEqual(['models/m/model.bin']);
@@ -105,13 +107,16 @@ describe('file owners', () => {
     expect(s.unaccounted).toEqual([
       { kind: 'other', files: 2, bytes: 2004 },
       { kind: 'executable', files: 1, bytes: 300 },
+      { kind: 'pickle', files: 1, bytes: pickleFile().length },
     ]);
     expect(s.owned).toMatchObject({ model: 1, context: 1, 'package:verified': 4 });
     const policy = defaultFilesPolicy();
     expect(fileFindings(policy, owners, tree)).toEqual([]);
-    policy.unaccounted = { maxBytes: 1000, denyKinds: ['executable'], fatal: true };
+    policy.unaccounted = { maxBytes: 1000, denyKinds: ['executable', 'pickle'], fatal: true };
+    // Kinds come from content, not names: a pickle named .dat is a pickle.
     expect(fileFindings(policy, owners, tree).map((f) => [f.kind, f.path, f.got, f.atlas, f.fatal])).toEqual([
       ['unaccounted-file', '/app/blob.dat', 'other', 'AML.T0010', true],
+      ['unaccounted-file', '/app/cache.dat', 'pickle', 'AML.T0010', true],
       ['unaccounted-file', '/app/run', 'executable', 'AML.T0010', true],
     ]);
   });
