@@ -2,12 +2,10 @@
 import type { Node } from 'yaml';
 import { fileKind, type FileOwner, type FileOwners } from '../catalog/owners/index.js';
 import type { FileView } from '../catalog/types.js';
-import type { Finding } from './finding.js';
+import { ATLAS, type Finding } from './finding.js';
 import type { FilesPolicy } from './types.js';
 import type { YamlChecker } from './yaml-check.js';
 
-/** ML Supply Chain Compromise: tampered package files and unexplained payloads in an image. */
-const SUPPLY_CHAIN = 'AML.T0010';
 
 /** A file finding and whether the policy makes it fail the check. */
 export interface FileFinding extends Finding {
@@ -60,14 +58,14 @@ export function judgeFiles(policy: FilesPolicy, files: Iterable<OwnedFile>): Fil
     const at = layer === undefined ? {} : { layer };
     if (o.kind === 'package' && o.state === 'modified') {
       out.push({
-        kind: 'package-file-modified', path: `/${path}`, ...at, want: o.want, got: o.got, atlas: SUPPLY_CHAIN, fatal: policy.packageModified === 'deny',
+        kind: 'package-file-modified', path: `/${path}`, ...at, want: o.want, got: o.got, atlas: ATLAS.supplyChain, fatal: policy.packageModified === 'deny',
         message: `/${path}: package file modified (${o.id}): ${o.alg ?? 'digest'} want ${o.want ?? '?'}, got ${o.got ?? '?'}`,
       });
     }
     if (o.kind !== 'unaccounted') continue;
     const why = kind !== undefined && denied.has(kind) ? `its kind ${kind} is denied` : maxBytes !== undefined && size > maxBytes ? `${size} bytes is over the limit of ${maxBytes}` : undefined;
     if (why !== undefined) {
-      out.push({ kind: 'unaccounted-file', path: `/${path}`, ...at, got: kind, atlas: SUPPLY_CHAIN, fatal, message: `/${path}: unaccounted file (no package, model or build context owns it): ${why}` });
+      out.push({ kind: 'unaccounted-file', path: `/${path}`, ...at, got: kind, atlas: ATLAS.supplyChain, fatal, message: `/${path}: unaccounted file (no package, model or build context owns it): ${why}` });
     }
   }
   return out;

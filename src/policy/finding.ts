@@ -47,6 +47,8 @@ export interface Finding {
 
 /** MITRE ATLAS techniques mlbuild's findings point to. */
 export const ATLAS = {
+  /** ML Supply Chain Compromise (a package file whose bytes changed, a file nothing accounts for over the policy's limits). */
+  supplyChain: 'AML.T0010',
   /** ML Supply Chain Compromise: Model (a model nobody trusted attested, or one changed since). */
   compromisedModel: 'AML.T0010.003',
   /** User Execution: Unsafe ML Artifacts (formats that run code on load). */
