@@ -6,7 +6,7 @@ import { noEvents, type EventSink } from '../core/index.js';
 import type { ModelFetch } from '../docker/index.js';
 import { openImage } from '../image/open.js';
 import type { MergedTree } from '../image/merge.js';
-import { ATLAS, defaultPolicy, evaluatePolicy, type Policy } from '../policy/index.js';
+import { ATLAS, defaultFilesPolicy, defaultPolicy, evaluatePolicy, fileFindings, type Policy } from '../policy/index.js';
 import { contentFilesOfView, gateSets, judgeContent } from './content-gate.js';
 import { atlasOf } from './image-findings.js';
 import type { Inventory } from '../sbom/inventory.js';
@@ -14,7 +14,9 @@ import type { ImageFinding } from './image-findings.js';
 import { matchModels, policyFormatOf, type SbomModel } from './image-models.js';
 import { classifyContent } from '../catalog/formats/classify.js';
 import type { ModelStore } from './model-store.js';
-import { inventoryOf } from './sbom.js';
+import { inventoryOf, settleOwnership } from './sbom.js';
+import { contextDigests } from './context-digests.js';
+import { claimContextFiles, claimModelFiles } from '../catalog/owners/owners.js';
 
 /** The outcome of the post-build check. */
 export interface BuildCheck {
@@ -36,6 +38,8 @@ export interface BuildCheckOptions {
   fetches: Array<ModelFetch & { subjectDigest?: string }>;
   cacheDir?: string | false;
   events?: EventSink;
+  /** The local build context folder: files copied from it are owned by "context" (matched by digest). */
+  contextDir?: string;
 }
 
 const strip = (p: string) => p.replace(/^\/+/, '').replace(/\/+$/, '');
@@ -116,6 +120,18 @@ export async function checkBuiltImage(imageId: string, opts: BuildCheckOptions):
     });
     found.push(...gate.filter((f) => f.fatal));
     const warnings: ImageFinding[] = gate.filter((f) => !f.fatal);
+    // Every file gets an owner: packages (checked against their own digests), attested models, the build context,
+    // or none; the policy's `files` rules judge modified package files and unaccounted ones.
+    if (inventory.owners) {
+      matched.forEach((r, i) => {
+        if (r.attestation) claimModelFiles(inventory.owners!, tree, models[i].files.map((f) => f.path), models[i].name);
+      });
+      if (opts.contextDir) claimContextFiles(inventory.owners, tree, await contextDigests(opts.contextDir));
+      settleOwnership(inventory, tree, events);
+      for (const f of fileFindings(policy.files ?? defaultFilesPolicy(), inventory.owners, tree)) {
+        (f.fatal ? found : warnings).push({ ...f, layer: f.layer ?? tree.get(f.path ?? '')?.layer });
+      }
+    }
     if (opts.allowUnattested) {
       for (const m of matched) if (!m.attestation) warnings.push({ kind: 'unsigned', fatal: false, model: m.sbom.name, atlas: ATLAS.compromisedModel, message: `${m.sbom.name} (/${m.sbom.path}) has no attestation (allowed by --allow-unattested)` });
     }

@@ -123,7 +123,7 @@ export async function runBuild(args: BuildArgs, ctx: BuildContext): Promise<Buil
     process.on('SIGTERM', onSignal);
     existed = ((await engine.inspectImage(imageId)).RepoTags ?? []).length > 0;
     const [{ checkBuiltImage }, { publishBuild }] = await later;
-    const check = await checkBuiltImage(imageId, { store: ctx.store, trust: ctx.trust, policy: ctx.policy, allowUnattested: ctx.allowUnattested, fetches: pre.fetches, cacheDir: ctx.cacheDir, events });
+    const check = await checkBuiltImage(imageId, { store: ctx.store, trust: ctx.trust, policy: ctx.policy, allowUnattested: ctx.allowUnattested, fetches: pre.fetches, cacheDir: ctx.cacheDir, events, contextDir: args.context });
     report.models = check.inventory.catalog.models.map((m) => ({ name: m.name, path: `/${m.path}`, attested: Boolean(m.attestation), attestation: m.attestation?.bundleDigest ?? m.attestation?.subjectDigest }));
     report.warnings.push(...check.warnings);
     if (check.findings.length > 0) {

@@ -152,7 +152,8 @@ function evaluateOverImage(policy: Policy, models: MatchedModel[], image: Record
   const findings = evaluatePolicy(policy, input);
   const unattested = models.filter((m) => !m.policy.attested).map((m) => ({ ...m.policy, attested: true }));
   if (unattested.length > 0) {
-    const sbomOnly: Policy = { ...policy, rules: [], models: { ...policy.models, requireAttestation: false } };
+    // Formats of unattested models are judged by the content gate (from the bytes the SBOM recorded), not here.
+    const sbomOnly: Policy = { ...policy, rules: [], models: { ...policy.models, requireAttestation: false, forbidFormats: [] } };
     findings.push(...evaluatePolicy(sbomOnly, { models: unattested, image, sbom }));
   }
   return findings;
