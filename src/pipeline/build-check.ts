@@ -6,8 +6,8 @@ import { noEvents, type EventSink } from '../core/index.js';
 import type { ModelFetch } from '../docker/index.js';
 import { openImage } from '../image/open.js';
 import type { MergedTree } from '../image/merge.js';
-import { ATLAS, defaultFilesPolicy, defaultPolicy, evaluatePolicy, fileFindings, type Policy } from '../policy/index.js';
-import { contentFilesOfView, gateSets, judgeContent } from './content-gate.js';
+import { allowUnattested, ATLAS, defaultFilesPolicy, defaultPolicy, evaluatePolicy, fileFindings, type Policy } from '../policy/index.js';
+import { contentFilesOfView, gateSets, judgeContent, modelAllowed } from './content-gate.js';
 import { atlasOf } from './image-findings.js';
 import type { Inventory } from '../sbom/inventory.js';
 import type { ImageFinding } from './image-findings.js';
@@ -110,16 +110,26 @@ export async function checkBuiltImage(imageId: string, opts: BuildCheckOptions):
     const effective = opts.allowUnattested ? { ...policy, models: { ...policy.models, requireAttestation: false } } : policy;
     const policyFindings = evaluatePolicy(effective, { models: matched.map((m) => m.policy) });
     const layers = inventory.image.layers;
-    found.push(...policyFindings.map((f) => ({ ...f, fatal: true, atlas: f.atlas ?? atlasOf(f.kind), ...whereInImage(f, models, (i) => layers[i]?.createdBy) })));
+    const allowed = allowUnattested(policy);
+    const warnings: ImageFinding[] = [];
+    for (const f of policyFindings) {
+      const x: ImageFinding = { ...f, fatal: true, atlas: f.atlas ?? atlasOf(f.kind), ...whereInImage(f, models, (i) => layers[i]?.createdBy) };
+      // A model the policy lets in without an attestation (models.allowUnattested) is reported, not fatal.
+      const m = f.kind === 'unsigned' ? matched.find((y) => y.sbom.name === f.model) : undefined;
+      if (m && modelAllowed(allowed, m.sbom)) warnings.push({ ...x, fatal: false, rule: 'models.allowUnattested', message: `${x.message} (allowed by the policy)` });
+      else found.push(x);
+    }
     const gate = judgeContent({
       files: contentFilesOfView(tree),
       ...gateSets(matched.map((m) => ({ path: m.sbom.path, files: m.sbom.files, attestedDigests: m.attestation?.digests }))),
       requireAttestation: effective.models.requireAttestation,
       forbidFormats: effective.models.forbidFormats,
+      allowed,
+      unopenedFatal: policy.files?.unopenedArchives === 'deny',
       stepOf: (i) => layers[i]?.createdBy,
     });
     found.push(...gate.filter((f) => f.fatal));
-    const warnings: ImageFinding[] = gate.filter((f) => !f.fatal);
+    warnings.push(...gate.filter((f) => !f.fatal));
     // Every file gets an owner: packages (checked against their own digests), attested models, the build context,
     // or none; the policy's `files` rules judge modified package files and unaccounted ones.
     if (inventory.owners) {

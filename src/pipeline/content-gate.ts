@@ -4,7 +4,7 @@
 import { classifyContent, type ClassifyOptions, type ContentInfo } from '../catalog/formats/classify.js';
 import { archiveMembers, type ContentFile } from '../catalog/formats/members.js';
 import type { FileView } from '../catalog/types.js';
-import { ATLAS } from '../policy/index.js';
+import { ATLAS, type AllowTest } from '../policy/index.js';
 import type { ImageFinding } from './image-findings.js';
 
 export type { ContentFile } from '../catalog/formats/members.js';
@@ -34,6 +34,10 @@ export interface ContentGateInput {
   /** Unattested weights fail (the policy requires attestation and --allow-unattested was not given). */
   requireAttestation: boolean;
   forbidFormats: readonly string[];
+  /** Weights the policy lets in without an attestation (`models.allowUnattested`). */
+  allowed?: AllowTest;
+  /** Unopened archives fail the check (`files.unopenedArchives: deny`). */
+  unopenedFatal?: boolean;
   /** The build step that made a layer, for messages. */
   stepOf?: (layer: number) => string | undefined;
 }
@@ -56,7 +60,8 @@ export function judgeContent(input: ContentGateInput): ImageFinding[] {
       out.push({ kind: 'malformed-model', fatal: true, atlas: ATLAS.corruptModel, ...where, got: info.format, message: `${at}: does not parse as ${info.format}: ${info.malformed[0]}` });
     }
     if (info.cls === 'weights' && !input.inUnattestedModels.has(f.path) && !(f.sha256 && input.covered.has(f.sha256))) {
-      out.push({ kind: 'unattested-weights', fatal: input.requireAttestation, atlas: ATLAS.compromisedModel, ...where, got: f.sha256, message: `${at}: ${info.format} weights that no trusted model attestation covers` });
+      const allowed = input.allowed?.(f.path, f.sha256) ?? false;
+      out.push({ kind: 'unattested-weights', fatal: input.requireAttestation && !allowed, ...(allowed ? { rule: 'models.allowUnattested' } : {}), atlas: ATLAS.compromisedModel, ...where, got: f.sha256, message: `${at}: ${info.format} weights that no trusted model attestation covers` });
     }
     // Files of attested models have their formats judged with the model (the policy); all others here.
     if (!input.inModels.has(f.path) || input.inUnattestedModels.has(f.path)) {
@@ -68,7 +73,7 @@ export function judgeContent(input: ContentGateInput): ImageFinding[] {
       out.push({ kind: 'archive-tampered', fatal: true, atlas: ATLAS.masquerading, ...where, got: info.format, message: `${at}: ${info.tampered[0]}` });
     }
     if (info.cls === 'archive' && info.unopened) {
-      out.push({ kind: 'unopened-archive', fatal: false, atlas: ATLAS.unsafeArtifact, ...where, got: info.format, message: `${at}: ${info.format} archive of ${f.size} bytes not looked into (${info.unopened})` });
+      out.push({ kind: 'unopened-archive', fatal: input.unopenedFatal ?? false, atlas: ATLAS.unsafeArtifact, ...where, got: info.format, message: `${at}: ${info.format} archive of ${f.size} bytes not looked into (${info.unopened})` });
     }
   }
   return out;
@@ -129,4 +134,13 @@ export function gateSets(models: GateModel[]): Pick<ContentGateInput, 'covered' 
     }
   }
   return { covered, inModels, inUnattestedModels };
+}
+
+/** True when every file of a model component is let in without an attestation by the policy's allow list. */
+export function modelAllowed(allowed: AllowTest, m: { path: string; files: { path: string; digest?: string }[] }): boolean {
+  if (m.files.length === 0) return false;
+  return m.files.every((f) => {
+    const abs = m.path === f.path || m.path.endsWith(`/${f.path}`) ? m.path : `${m.path}/${f.path}`;
+    return allowed(abs, f.digest);
+  });
 }

@@ -2,9 +2,9 @@
 // attestation referrer offline, bind it to that digest, and evaluate the policy over the verified SBOM.
 import type { VerifiedSigner, VerifyOptions } from '../attest/index.js';
 import { fail, noEvents, type Digest, type EventSink } from '../core/index.js';
-import { evaluatePolicy, type Policy } from '../policy/index.js';
+import { allowUnattested, evaluatePolicy, type Policy } from '../policy/index.js';
 import { isIndex, parseReference, RegistryClient, type Descriptor, type ImageReference, type RegistryClientOptions } from '../registry/index.js';
-import { contentFilesOfSbom, gateSets, judgeContent } from './content-gate.js';
+import { contentFilesOfSbom, gateSets, judgeContent, modelAllowed } from './content-gate.js';
 import { sbomFileFindings } from './image-files.js';
 import { fromPolicy, type ImageFinding } from './image-findings.js';
 import { matchModels, sbomModels, type MatchedModel } from './image-models.js';
@@ -123,7 +123,13 @@ async function judge(t: TrustedStatement, modelStatements: TrustedStatement[], i
   report.attestations.push({ referrer: t.check.referrer, subject: t.check.subject, signer: t.signer, predicateType: t.statement.predicateType, created: t.check.created, components });
   const findings: ImageFinding[] = [];
   const matched: MatchedModel[] = await matchModels(sbomModels(sbom), modelStatements, { store: opts.store, trust: opts.trust, notes: report.notes, findings });
-  if (opts.policy) findings.push(...fromPolicy(evaluateOverImage(opts.policy, matched, { ...image, signer: t.signer }, sbom)));
+  const allowed = allowUnattested(opts.policy);
+  if (opts.policy) {
+    for (const f of fromPolicy(evaluateOverImage(opts.policy, matched, { ...image, signer: t.signer }, sbom))) {
+      const m = f.kind === 'unsigned' ? matched.find((y) => y.sbom.name === f.model) : undefined;
+      findings.push(m && modelAllowed(allowed, m.sbom) ? { ...f, fatal: false, rule: 'models.allowUnattested', message: `${f.message} (allowed by the policy)` } : f);
+    }
+  }
   // The signed SBOM says who owns every file: modified package files and unaccounted files judged by `files`.
   if (opts.policy) findings.push(...sbomFileFindings(opts.policy.files, sbom));
   // The signed SBOM says what every file's content is: the same content gate as the build judges it here.
@@ -132,6 +138,8 @@ async function judge(t: TrustedStatement, modelStatements: TrustedStatement[], i
     ...gateSets(matched.map((m) => ({ path: m.sbom.path, files: m.sbom.files, attestedDigests: m.attestation?.digests }))),
     requireAttestation: opts.policy?.models.requireAttestation ?? false,
     forbidFormats: opts.policy?.models.forbidFormats ?? [],
+    allowed,
+    unopenedFatal: opts.policy?.files.unopenedArchives === 'deny',
   }));
   for (const f of findings) {
     if (!report.findings.some((g) => g.kind === f.kind && g.message === f.message && g.fatal === f.fatal)) report.findings.push({ ...f, referrer: f.referrer ?? t.check.referrer });

@@ -14,13 +14,19 @@ export interface FileFinding extends Finding {
 
 /** The files policy when a policy says nothing: modified package files are denied, unaccounted files only reported. */
 export function defaultFilesPolicy(): FilesPolicy {
-  return { unaccounted: { denyKinds: [], fatal: false }, packageModified: 'deny' };
+  return { unaccounted: { denyKinds: [], fatal: false }, packageModified: 'deny', unopenedArchives: 'warn' };
 }
 
 /** Reads a policy's `files` mapping strictly (unknown keys and wrong types fail at file:line:col). */
 export function readFilesPolicy(c: YamlChecker, node: Node | null): FilesPolicy {
   const out = defaultFilesPolicy();
-  const m = c.map(node, 'files', ['unaccounted', 'packageModified']);
+  const m = c.map(node, 'files', ['unaccounted', 'packageModified', 'unopenedArchives']);
+  const ua = m.get('unopenedArchives');
+  if (ua) {
+    const v = c.str(ua.value, 'files.unopenedArchives');
+    if (v !== 'deny' && v !== 'warn') c.fail(ua.value, 'files.unopenedArchives', `must be deny or warn, got ${JSON.stringify(v)}`);
+    out.unopenedArchives = v;
+  }
   const u = m.get('unaccounted');
   if (u) {
     const um = c.map(u.value, 'files.unaccounted', ['maxBytes', 'denyKinds', 'fatal']);

@@ -8,4 +8,5 @@ export { formatOfPath, KNOWN_FORMATS } from './formats.js';
 export { fileFindings, judgeFiles, defaultFilesPolicy, type FileFinding, type OwnedFile } from './files.js';
 export { hubLicense, hubModelId, compareHubLicense } from './hub.js';
 export { ATLAS, type Finding, type FindingKind } from './finding.js';
+export { allowUnattested, type AllowTest } from './allow.js';
 export type { Policy, PolicySigner, PolicyInput, PolicyModel, PolicyModelFile, FilesPolicy } from './types.js';

@@ -11,7 +11,7 @@ import type { Policy, PolicySigner } from './types.js';
 import { YamlChecker } from './yaml-check.js';
 
 const TOP_KEYS = ['version', 'signers', 'trustedRoot', 'models', 'rules', 'files'] as const;
-const MODEL_KEYS = ['requireAttestation', 'licenses', 'forbidFormats'] as const;
+const MODEL_KEYS = ['requireAttestation', 'licenses', 'forbidFormats', 'allowUnattested'] as const;
 
 /** Reads and validates a policy file; NOT_FOUND when missing, BAD_POLICY (file:line:col, key) when invalid. */
 export async function loadPolicy(file: string): Promise<Policy> {
@@ -111,6 +111,23 @@ function readModels(c: YamlChecker, node: Node | null, policy: Policy): void {
     const deny = l.get('deny');
     if (allow) policy.models.licenses.allow = c.strList(allow.value, 'models.licenses.allow');
     if (deny) policy.models.licenses.deny = c.strList(deny.value, 'models.licenses.deny');
+  }
+  const au = m.get('allowUnattested');
+  if (au) {
+    policy.models.allowUnattested = c.seq(au.value, 'models.allowUnattested').map((item, i) => {
+      const key = `models.allowUnattested[${i}]`;
+      const e = c.map(item, key, ['path', 'sha256']);
+      const path = e.get('path');
+      if (!path) c.fail(item, key, 'path is required');
+      const entry: { path: string; sha256?: string } = { path: c.str(path.value, `${key}.path`).replace(/^\/+/, '') };
+      const sha = e.get('sha256');
+      if (sha) {
+        const hex = c.str(sha.value, `${key}.sha256`).replace(/^sha256:/, '').toLowerCase();
+        if (!/^[a-f0-9]{64}$/.test(hex)) c.fail(sha.value, `${key}.sha256`, 'must be 64 hex digits');
+        entry.sha256 = hex;
+      }
+      return entry;
+    });
   }
   const ff = m.get('forbidFormats');
   if (ff) {

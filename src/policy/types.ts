@@ -18,6 +18,8 @@ export interface Policy {
     requireAttestation: boolean;
     licenses?: { allow?: string[]; deny?: string[] };
     forbidFormats: string[];
+    /** Weights allowed without an attestation: image path globs (`!` names archive members), optionally pinned. */
+    allowUnattested?: { path: string; sha256?: string }[];
   };
   rules: CompiledRule[];
   /** Rules over who owns the image's files (see catalog/owners). */
@@ -36,6 +38,8 @@ export interface FilesPolicy {
   };
   /** `deny` (default): a package file whose bytes differ from the package's digest fails the check; `warn` reports it. */
   packageModified: 'deny' | 'warn';
+  /** `warn` (default): archives or members that were not opened are reported; `deny` fails the check. */
+  unopenedArchives: 'deny' | 'warn';
 }
 
 /** One model file as policies see it. */

@@ -241,3 +241,27 @@ describe('content gate: archives', () => {
     expect(r.view.filter((x) => x.path?.includes('.git/objects'))).toEqual([]);
   });
 });
+
+describe('content gate: policy allowances', () => {
+  const weights = (path: string, sha256: string): ContentFile => ({ path, size: 100, sha256, layer: 1, info: { format: 'safetensors', cls: 'weights', policyFormats: ['safetensors'], dangerous: [], malformed: [] } });
+  const A = 'a'.repeat(64);
+
+  it('models.allowUnattested lets named (and pinned) weights in; another digest under the same name is not let in', async () => {
+    const { parsePolicy, allowUnattested } = await import('../../../src/policy/index.js');
+    const policy = await parsePolicy(`models:\n  allowUnattested:\n    - path: "usr/lib/python3/dist-packages/en_core_web_sm/**"\n      sha256: "${A}"\n`, 'p.yaml', { readFile: async () => '' });
+    const allowed = allowUnattested(policy);
+    const files = [weights('usr/lib/python3/dist-packages/en_core_web_sm/model', A), weights('usr/lib/python3/dist-packages/en_core_web_sm/other', 'b'.repeat(64))];
+    const out = judgeContent({ files, ...gateSets([]), requireAttestation: true, forbidFormats: [], allowed });
+    expect(out.map((f) => [f.path?.split('/').pop(), f.fatal])).toEqual([['model', false], ['other', true]]);
+  });
+
+  it('files.unopenedArchives: deny makes an unopened archive fatal; a bad value is a policy error naming the key', async () => {
+    const { parsePolicy } = await import('../../../src/policy/index.js');
+    const io = { readFile: async () => '' };
+    const policy = await parsePolicy('files:\n  unopenedArchives: deny\n', 'p.yaml', io);
+    expect(policy.files.unopenedArchives).toBe('deny');
+    const xz: ContentFile = { path: 'opt/w.xz', size: 10, layer: 1, info: { format: 'xz', cls: 'archive', policyFormats: [], dangerous: [], malformed: [], unopened: 'xz archives are not opened' } };
+    expect(judgeContent({ files: [xz], ...gateSets([]), requireAttestation: true, forbidFormats: [], unopenedFatal: true })).toEqual([expect.objectContaining({ kind: 'unopened-archive', fatal: true })]);
+    await expect(parsePolicy('files:\n  unopenedArchives: maybe\n', 'p.yaml', io)).rejects.toThrow(/p\.yaml:2:\d+: files\.unopenedArchives/);
+  });
+});

@@ -47,9 +47,9 @@ rules:
   });
 
   it('reads files.unaccounted and files.packageModified, with defaults when absent', async () => {
-    expect((await load('')).files).toEqual({ unaccounted: { denyKinds: [], fatal: false }, packageModified: 'deny' });
+    expect((await load('')).files).toEqual({ unaccounted: { denyKinds: [], fatal: false }, packageModified: 'deny', unopenedArchives: 'warn' });
     const p = await load('files:\n  unaccounted: { maxBytes: 1048576, denyKinds: [Pickle, executable], fatal: true }\n  packageModified: warn\n');
-    expect(p.files).toEqual({ unaccounted: { maxBytes: 1048576, denyKinds: ['pickle', 'executable'], fatal: true }, packageModified: 'warn' });
+    expect(p.files).toEqual({ unaccounted: { maxBytes: 1048576, denyKinds: ['pickle', 'executable'], fatal: true }, packageModified: 'warn', unopenedArchives: 'warn' });
   });
 
   it('refuses unknown keys and wrong types under files, naming file:line:col and key', async () => {
