@@ -115,6 +115,7 @@ command -v zip >/dev/null 2>&1 || want+=(zip) # archive probe tests (jar-like an
 compgen -G '/usr/share/python-wheels/*.whl' >/dev/null || want+=(python3-pip-whl) # a real wheel for the archive tests
 command -v openssl >/dev/null 2>&1 || want+=(openssl)
 command -v curl >/dev/null 2>&1 || want+=(curl)
+command -v skopeo >/dev/null 2>&1 || want+=(skopeo)
 [ -e /etc/ssl/certs/ca-certificates.crt ] || want+=(ca-certificates)
 [ -x /bin/busybox ] || want+=(busybox-static)
 if [ ${#want[@]} -gt 0 ]; then apt_install "${want[@]}"; else log "packages: all present"; fi

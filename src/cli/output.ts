@@ -67,6 +67,11 @@ export class Output {
       else if (e.level === 'info' || this.verbose) this.info(e.message);
       return;
     }
+    if (e.type === 'audit') {
+      this.clearProgress();
+      process.stderr.write(`${JSON.stringify(e.record)}\n`);
+      return;
+    }
     if (e.type === 'step') {
       if (!this.quiet) this.info(`${e.name}${e.detail ? `: ${e.detail}` : ''}`);
       return;

@@ -7,7 +7,9 @@ export type MlEvent =
   | { type: 'layer-done'; index: number; diffID: string; bytes: number; cached: boolean }
   /** Bytes read or hashed since the last such event (progress within a layer or a model). */
   | { type: 'bytes'; bytes: number }
-  | { type: 'step'; name: string; detail?: string };
+  | { type: 'step'; name: string; detail?: string }
+  /** One machine-readable record (e.g. a gate decision) the CLI writes as a JSON line. */
+  | { type: 'audit'; record: Record<string, unknown> };
 
 /** A sink for events; the default drops them. */
 export type EventSink = (e: MlEvent) => void;

@@ -1,5 +1,6 @@
 // The registry surface: an OCI distribution client (manifests, blobs, tags, platforms, referrers) and its parts.
 export { RegistryClient, type RegistryClientOptions, type Resolved } from './client.js';
+export type { RegistrySession } from './session.js';
 export type { AttachOptions, ListReferrersOptions } from './referrers.js';
 export { fallbackTag, type FallbackUpdateOptions } from './fallback-index.js';
 export type { PushBlobResult } from './blobs.js';

@@ -9,7 +9,7 @@ export interface SessionRequest {
   /** Token scopes the request needs, e.g. `repository:ns/app:pull`. */
   scopes: string[];
   headers?: Record<string, string>;
-  body?: Buffer | string;
+  body?: Buffer | string | ReadableStream<Uint8Array>;
   /** Safe to send again (idempotent, replayable body). */
   retry?: boolean;
   what: string;
@@ -41,7 +41,8 @@ export class RegistrySession {
     };
     const res = await send();
     if (res.status !== 401 || !sameOrigin) return res;
-    if (!(await this.authorizer.challenge(res, req.scopes))) return res;
+    // A stream body is gone once sent: the caller sees the 401 (the challenge is learnt for its next request).
+    if (!(await this.authorizer.challenge(res, req.scopes)) || req.body instanceof ReadableStream) return res;
     await res.body?.cancel().catch(() => undefined);
     return send();
   }

@@ -1,0 +1,50 @@
+// Blobs through the gate: streamed from the upstream, digest-checked as they flow (a mismatch aborts the response),
+// never buffered whole; with `--blobs verified` only blobs reachable from an approved manifest.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Digest } from '../core/digest.js';
+import type { GateContext } from './context.js';
+import { deny, toGateError } from './oci-error.js';
+
+/** Serves GET/HEAD /v2/<name>/blobs/<digest>. */
+export async function serveBlob(ctx: GateContext, req: IncomingMessage, res: ServerResponse, name: string, digest: Digest): Promise<void> {
+  if (ctx.deps.blobs === 'verified' && !ctx.reachable.has(`${name}@${digest}`)) {
+    deny(403, 'DENIED', `blob ${name}@${digest} is not reachable from a manifest this gate approved`);
+  }
+  const repo = { registry: ctx.deps.upstreamHost, name };
+  let size: number | undefined;
+  try {
+    size = await ctx.metrics.timed(() => ctx.deps.upstream.blobSize(repo, digest));
+  } catch (e) {
+    throw toGateError(e, `blob ${name}@${digest}`, 'BLOB_UNKNOWN');
+  }
+  if (size === undefined) deny(404, 'BLOB_UNKNOWN', `blob ${name}@${digest} not found upstream`);
+  const headers = { 'Content-Type': 'application/octet-stream', 'Content-Length': String(size), 'Docker-Content-Digest': digest, ETag: `"${digest}"` };
+  if (req.method === 'HEAD') {
+    res.writeHead(200, headers);
+    res.end();
+    return;
+  }
+  const body = ctx.deps.upstream.getBlob(repo, digest, { size })[Symbol.asyncIterator]();
+  // The first chunk before the headers: an upstream that fails at once still gets a proper OCI error.
+  let first: IteratorResult<Buffer>;
+  try {
+    first = await body.next();
+  } catch (e) {
+    throw toGateError(e, `blob ${name}@${digest}`, 'BLOB_UNKNOWN');
+  }
+  res.writeHead(200, headers);
+  try {
+    for (let r = first; !r.done; r = await body.next()) {
+      if (res.destroyed) break;
+      if (!res.write(r.value)) await new Promise<void>((ok) => { res.once('drain', ok); res.once('close', ok); });
+    }
+  } catch (e) {
+    // Bytes that do not match the digest (or a cut stream): abort, so the client never sees a complete body.
+    ctx.events({ type: 'log', level: 'warn', message: `gate: blob ${name}@${digest} aborted: ${(e as Error).message}` });
+    res.destroy();
+    await body.return?.(undefined).catch(() => undefined);
+    return;
+  }
+  if (res.destroyed) await body.return?.(undefined).catch(() => undefined);
+  else res.end();
+}
