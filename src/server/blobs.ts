@@ -5,6 +5,19 @@ import type { Digest } from '../core/digest.js';
 import type { GateContext } from './context.js';
 import { deny, toGateError } from './oci-error.js';
 
+/** Waits until the response can take more bytes or is gone, leaving no listener behind. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise<void>((ok) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      ok();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
 /** Serves GET/HEAD /v2/<name>/blobs/<digest>. */
 export async function serveBlob(ctx: GateContext, req: IncomingMessage, res: ServerResponse, name: string, digest: Digest): Promise<void> {
   if (ctx.deps.blobs === 'verified' && !ctx.reachable.has(`${name}@${digest}`)) {
@@ -36,7 +49,7 @@ export async function serveBlob(ctx: GateContext, req: IncomingMessage, res: Ser
   try {
     for (let r = first; !r.done; r = await body.next()) {
       if (res.destroyed) break;
-      if (!res.write(r.value)) await new Promise<void>((ok) => { res.once('drain', ok); res.once('close', ok); });
+      if (!res.write(r.value)) await drained(res);
     }
   } catch (e) {
     // Bytes that do not match the digest (or a cut stream): abort, so the client never sees a complete body.
