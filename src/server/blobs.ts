@@ -46,18 +46,22 @@ export async function serveBlob(ctx: GateContext, req: IncomingMessage, res: Ser
     throw toGateError(e, `blob ${name}@${digest}`, 'BLOB_UNKNOWN');
   }
   res.writeHead(200, headers);
+  // Each chunk is held back until the next one arrives, and the last until the digest checked out: a client never
+  // receives a complete body whose bytes do not match.
+  let held: Buffer | undefined;
   try {
     for (let r = first; !r.done; r = await body.next()) {
       if (res.destroyed) break;
-      if (!res.write(r.value)) await drained(res);
+      if (held && !res.write(held)) await drained(res);
+      held = r.value;
     }
   } catch (e) {
-    // Bytes that do not match the digest (or a cut stream): abort, so the client never sees a complete body.
     ctx.events({ type: 'log', level: 'warn', message: `gate: blob ${name}@${digest} aborted: ${(e as Error).message}` });
     res.destroy();
     await body.return?.(undefined).catch(() => undefined);
     return;
   }
+  if (held && !res.destroyed) res.write(held);
   if (res.destroyed) await body.return?.(undefined).catch(() => undefined);
   else res.end();
 }
