@@ -42,8 +42,8 @@ export async function attestedImage(dir: string, keys: KeyFiles, opts: { repo?: 
 }
 
 /** A raw manifest request to the gate (or a registry): status, headers and body bytes. */
-export async function getManifest(host: string, name: string, reference: string, method = 'GET') {
-  const res = await fetch(`http://${host}/v2/${name}/manifests/${reference}`, { method, headers: { Accept: MANIFEST_ACCEPT } });
+export async function getManifest(host: string, name: string, reference: string, auth?: string) {
+  const res = await fetch(`http://${host}/v2/${name}/manifests/${reference}`, { headers: { Accept: MANIFEST_ACCEPT, ...(auth ? { Authorization: auth } : {}) } });
   return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
 }
 
