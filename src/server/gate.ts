@@ -126,8 +126,11 @@ export async function startGate(deps: GateDeps, listen: GateListen): Promise<Gat
       draining = true;
       return new Promise<void>((ok) => {
         const hard = setTimeout(() => server.closeAllConnections(), graceMs);
+        // Connections turn idle as their in-flight responses finish: close each as soon as it does.
+        const idle = setInterval(() => server.closeIdleConnections(), 50);
         server.close(() => {
           clearTimeout(hard);
+          clearInterval(idle);
           ok();
         });
         server.closeIdleConnections();

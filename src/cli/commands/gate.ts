@@ -67,13 +67,14 @@ Exit 2 bad flags or files; 3 the address cannot be bound.`,
     const summarySigner = signKey ? new KeySigner(await loadPrivateKey(signKey, process.env[KEY_PASSWORD_ENV] || undefined)) : undefined;
     const trustGate = await Promise.all(strs(args, 'trust-gate').map(async (k) => (await loadPublicKey(k)).pem));
     const client = new RegistryClient({ insecure: [...strs(args, 'insecure-registry'), ...(upstream.insecure ? [upstream.host] : [])], events: out.event, fetch: { timeoutMs: 15_000, maxAttempts: 3 } });
+    const ttlMs = parseDuration(str(args, 'cache-ttl') ?? '5m', '--cache-ttl');
+    const denyTtlMs = parseDuration(str(args, 'deny-ttl') ?? '10s', '--deny-ttl');
+    const store = await openModelStore(str(args, 'store'));
     let server;
     try {
       server = await startGate(
         {
-          upstream: client, upstreamHost: upstream.host, trust, policy, store: await openModelStore(str(args, 'store')), events: out.event,
-          ttlMs: parseDuration(str(args, 'cache-ttl') ?? '5m', '--cache-ttl'), denyTtlMs: parseDuration(str(args, 'deny-ttl') ?? '10s', '--deny-ttl'),
-          blobs, allowPush: bool(args, 'allow-push'), htpasswd, summarySigner, trustGate,
+          upstream: client, upstreamHost: upstream.host, trust, policy, store, events: out.event, ttlMs, denyTtlMs, blobs, allowPush: bool(args, 'allow-push'), htpasswd, summarySigner, trustGate,
         },
         { ...listen, tls: cert && key ? { cert, key } : undefined },
       );
