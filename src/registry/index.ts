@@ -29,9 +29,10 @@ export {
   type FetchedManifest,
   type Platform,
 } from './types.js';
-export { RegistryError, type OciErrorEntry } from './errors.js';
+export { RegistryError, responseError, type OciErrorEntry } from './errors.js';
 export { type Credentials, type DockerConfig, loadDockerConfig, credentialsFor, dockerConfigDir } from './docker-config.js';
 export type { CredentialSource } from './auth.js';
 export { parseWwwAuthenticate, type Challenge } from './www-authenticate.js';
+export { repositoryScope } from './auth.js';
 export { USER_AGENT, type FetchPolicy } from './fetch.js';
 export { isLoopbackHost } from './transport.js';

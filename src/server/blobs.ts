@@ -1,9 +1,15 @@
-// Blobs through the gate: streamed from the upstream, digest-checked as they flow (a mismatch aborts the response),
-// never buffered whole; with `--blobs verified` only blobs reachable from an approved manifest.
+// Blobs through the gate: streamed from the upstream, hashed as they flow, never buffered whole; the last chunk is
+// held back until size and digest match, so a client never receives a complete body with the wrong bytes. With
+// `--blobs verified` only blobs reachable from an approved manifest are served.
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Digest } from '../core/digest.js';
+import { repositoryScope, responseError } from '../registry/index.js';
 import type { GateContext } from './context.js';
 import { deny, toGateError } from './oci-error.js';
+
+/** Longest pause between two chunks of an upstream blob before the stream is aborted. */
+const IDLE_MS = 60_000;
 
 /** Waits until the response can take more bytes or is gone, leaving no listener behind. */
 function drained(res: ServerResponse): Promise<void> {
@@ -18,50 +24,64 @@ function drained(res: ServerResponse): Promise<void> {
   });
 }
 
+async function openUpstream(ctx: GateContext, name: string, digest: Digest, method: 'GET' | 'HEAD'): Promise<{ res: Response; size: number }> {
+  const s = ctx.deps.upstream.session(ctx.deps.upstreamHost);
+  const what = `blob ${name}@${digest}`;
+  try {
+    const res = await ctx.metrics.timed(() => s.request({ method, path: `/v2/${name}/blobs/${digest}`, scopes: [repositoryScope(name, 'pull')], retry: true, what }));
+    if (!res.ok) throw await responseError(res, what, ctx.deps.upstreamHost);
+    const size = Number(res.headers.get('content-length'));
+    if (!Number.isSafeInteger(size) || size < 0) {
+      await res.body?.cancel().catch(() => undefined);
+      deny(502, 'UNAVAILABLE', `${what}: upstream sent no usable Content-Length`);
+    }
+    return { res, size };
+  } catch (e) {
+    throw toGateError(e, what, 'BLOB_UNKNOWN');
+  }
+}
+
 /** Serves GET/HEAD /v2/<name>/blobs/<digest>. */
 export async function serveBlob(ctx: GateContext, req: IncomingMessage, res: ServerResponse, name: string, digest: Digest): Promise<void> {
   if (ctx.deps.blobs === 'verified' && !ctx.reachable.has(`${name}@${digest}`)) {
     deny(403, 'DENIED', `blob ${name}@${digest} is not reachable from a manifest this gate approved`);
   }
-  const repo = { registry: ctx.deps.upstreamHost, name };
-  let size: number | undefined;
-  try {
-    size = await ctx.metrics.timed(() => ctx.deps.upstream.blobSize(repo, digest));
-  } catch (e) {
-    throw toGateError(e, `blob ${name}@${digest}`, 'BLOB_UNKNOWN');
-  }
-  if (size === undefined) deny(404, 'BLOB_UNKNOWN', `blob ${name}@${digest} not found upstream`);
-  const headers = { 'Content-Type': 'application/octet-stream', 'Content-Length': String(size), 'Docker-Content-Digest': digest, ETag: `"${digest}"` };
-  if (req.method === 'HEAD') {
-    res.writeHead(200, headers);
+  const head = req.method === 'HEAD';
+  const up = await openUpstream(ctx, name, digest, head ? 'HEAD' : 'GET');
+  res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(up.size), 'Docker-Content-Digest': digest, ETag: `"${digest}"` });
+  if (head || !up.res.body) {
+    await up.res.body?.cancel().catch(() => undefined);
     res.end();
     return;
   }
-  const body = ctx.deps.upstream.getBlob(repo, digest, { size })[Symbol.asyncIterator]();
-  // The first chunk before the headers: an upstream that fails at once still gets a proper OCI error.
-  let first: IteratorResult<Buffer>;
+  const reader = up.res.body.getReader();
+  const hash = createHash('sha256');
+  const abort = (why: string): void => {
+    ctx.events({ type: 'log', level: 'warn', message: `gate: blob ${name}@${digest} aborted: ${why}` });
+    res.destroy();
+    void reader.cancel().catch(() => undefined);
+  };
+  const idle = setTimeout(() => abort(`no data for ${IDLE_MS} ms`), IDLE_MS);
+  let held: Uint8Array | undefined;
+  let bytes = 0;
   try {
-    first = await body.next();
-  } catch (e) {
-    throw toGateError(e, `blob ${name}@${digest}`, 'BLOB_UNKNOWN');
-  }
-  res.writeHead(200, headers);
-  // Each chunk is held back until the next one arrives, and the last until the digest checked out: a client never
-  // receives a complete body whose bytes do not match.
-  let held: Buffer | undefined;
-  try {
-    for (let r = first; !r.done; r = await body.next()) {
-      if (res.destroyed) break;
+    for (;;) {
+      const step = await reader.read();
+      if (step.done || res.destroyed) break;
+      idle.refresh();
+      bytes += step.value.byteLength;
+      if (bytes > up.size) return abort(`more than the ${up.size} bytes declared`);
+      hash.update(step.value);
       if (held && !res.write(held)) await drained(res);
-      held = r.value;
+      held = step.value;
     }
   } catch (e) {
-    ctx.events({ type: 'log', level: 'warn', message: `gate: blob ${name}@${digest} aborted: ${(e as Error).message}` });
-    res.destroy();
-    await body.return?.(undefined).catch(() => undefined);
-    return;
+    return abort(`upstream stream failed: ${(e as Error).message}`);
+  } finally {
+    clearTimeout(idle);
   }
-  if (held && !res.destroyed) res.write(held);
-  if (res.destroyed) await body.return?.(undefined).catch(() => undefined);
-  else res.end();
+  if (res.destroyed) return void reader.cancel().catch(() => undefined);
+  const got = `sha256:${hash.digest('hex')}`;
+  if (bytes !== up.size || got !== digest) return abort(`got ${bytes} bytes with digest ${got}`);
+  res.end(held);
 }
