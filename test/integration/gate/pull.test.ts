@@ -1,6 +1,6 @@
 // Real clients through a real gate in front of the real registry: docker pull (accepted; denied with the reason in
 // its stderr), exactly the verified bytes served, a tag re-pointed upstream to an unattested image denied at once,
-// skopeo copy, containerd's ctr pull, and mlbuild verify image through the gate.
+// skopeo copy, containerd's ctr pull, podman pull, and mlbuild verify image and pull through the gate.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, fetchManifest, pushImage, removeImage, run, runCliJson, useTempDir } from '../../helpers/index.js';
 import { attestedImage, getManifest, nameOf, pushedImage, startTestGate, writeKeys, type KeyFiles, type TestGate } from './setup.js';
@@ -88,6 +88,26 @@ describe('mlbuild gate with real clients', () => {
     const no = await ctr(`${gate.host}/${nameOf(bad.repository)}:1`);
     expect(no.code).not.toBe(0);
     expect(`${no.stdout}${no.stderr}`).toMatch(/403|denied/i);
+  });
+
+  it('lets podman pull an attested image and refuses an unattested one with the reason', async () => {
+    const good = await attestedImage(tmp.path, keys);
+    const bad = await pushedImage(tmp.path);
+    const podman = (ref: string) => run('podman', ['--root', `${tmp.path}/podman-root`, '--runroot', `${tmp.path}/podman-run`, '--storage-driver', 'vfs', 'pull', '--tls-verify=false', ref], { timeoutMs: 170_000 });
+    const ok = await podman(`${gate.host}/${nameOf(good.repository)}:1`);
+    expect(ok.code, ok.stderr).toBe(0);
+    const no = await podman(`${gate.host}/${nameOf(bad.repository)}:1`);
+    expect(no.code).not.toBe(0);
+    expect(no.stderr).toContain('no-attestation');
+  });
+
+  it('lets mlbuild pull through the gate (verified, then pulled by digest)', async () => {
+    const img = await attestedImage(tmp.path, keys);
+    const ref = `${gate.host}/${nameOf(img.repository)}:1`;
+    pulled.push(ref, `${gate.host}/${nameOf(img.repository)}@${img.digest}`);
+    const r = await runCliJson<{ ok: boolean; digest: string }>(['pull', ref, '--key', keys.pub]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json).toMatchObject({ ok: true, digest: img.digest });
   });
 
   it('answers mlbuild verify image through the gate (referrers and bundles pass through)', async () => {
