@@ -30,6 +30,11 @@ export class RegistrySession {
     return path instanceof URL ? path : new URL(path, this.baseUrl);
   }
 
+  /** The Authorization header the session would send for `scopes` now (undefined before any challenge). */
+  async authorization(scopes: string[]): Promise<string | undefined> {
+    return this.authorizer.header(scopes);
+  }
+
   /** Sends the request with authorization; on a 401 learns the challenge and sends it once more. */
   async request(req: SessionRequest): Promise<Response> {
     const url = this.url(req.path);

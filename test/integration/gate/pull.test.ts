@@ -2,7 +2,8 @@
 // its stderr), exactly the verified bytes served, a tag re-pointed upstream to an unattested image denied at once,
 // skopeo copy, containerd's ctr pull, podman pull, and mlbuild verify image and pull through the gate.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docker, fetchManifest, pushImage, removeImage, run, runCliJson, useTempDir } from '../../helpers/index.js';
+import { RegistryClient } from '../../../src/registry/index.js';
+import { AUTH_PASSWORD, AUTH_REGISTRY, AUTH_USER, docker, fetchManifest, pushImage, registryLogin, removeImage, run, runCli, runCliJson, useTempDir } from '../../helpers/index.js';
 import { attestedImage, getManifest, nameOf, pushedImage, startTestGate, writeKeys, type KeyFiles, type TestGate } from './setup.js';
 
 const tmp = useTempDir('gate-pull');
@@ -108,6 +109,24 @@ describe('mlbuild gate with real clients', () => {
     const r = await runCliJson<{ ok: boolean; digest: string }>(['pull', ref, '--key', keys.pub]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json).toMatchObject({ ok: true, digest: img.digest });
+  });
+
+  it('reaches an authenticated upstream with its own credentials; clients need none', async () => {
+    const dockerConfig = await registryLogin();
+    const img = await pushedImage(tmp.path, { registry: AUTH_REGISTRY, dockerConfig });
+    const a = await runCli(['attest', 'image', img.ref, '--key', keys.key, '--store', `${tmp.path}/store`, '--push'], { env: { DOCKER_CONFIG: dockerConfig } });
+    expect(a.code, a.stderr).toBe(0);
+    const authed = await startTestGate([keys.pub], AUTH_REGISTRY, {
+      upstream: new RegistryClient({ credentials: async () => ({ kind: 'basic', username: AUTH_USER, password: AUTH_PASSWORD }) }),
+    });
+    try {
+      const ref = `${authed.host}/${nameOf(img.repository)}:1`;
+      pulled.push(ref);
+      const r = await docker(['pull', ref]);
+      expect(r.code, r.stderr).toBe(0);
+    } finally {
+      await authed.close();
+    }
   });
 
   it('answers mlbuild verify image through the gate (referrers and bundles pass through)', async () => {
