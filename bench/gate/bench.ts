@@ -4,7 +4,7 @@
 // and as an `mlbuild gate` process for the blob figures (its own RSS).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFile, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -146,6 +146,7 @@ async function main(): Promise<void> {
   }));
   console.log(`200 concurrent 16 MiB blob streams: ${((performance.now() - t0) / 1000).toFixed(1)} s, gate peak RSS ${(await hwm()).toFixed(0)} MiB (${before.toFixed(0)} MiB before)`);
   proc.kill('SIGTERM');
+  await rm(dir, { recursive: true, force: true });
 }
 
 await main();
