@@ -25,6 +25,7 @@ interface Slot<T> {
 export class DecisionCache<T extends Cacheable> {
   private readonly slots = new Map<string, Slot<T>>();
   private readonly flights = new Map<string, Promise<T>>();
+  private readonly stale = new WeakSet<Promise<T>>();
   private bytes = 0;
   private readonly maxEntries: number;
   private readonly maxBytes: number;
@@ -56,14 +57,16 @@ export class DecisionCache<T extends Cacheable> {
     const flying = this.flights.get(key);
     if (flying) return { value: await flying, hit: true };
     const p = compute().then((value) => {
-      this.set(key, value);
+      // A computation that started before an invalidation of its key answers its callers but is not remembered.
+      if (!this.stale.has(p)) this.set(key, value);
       return value;
     });
     this.flights.set(key, p);
     try {
       return { value: await p, hit: false };
     } finally {
-      this.flights.delete(key);
+      if (this.flights.get(key) === p) this.flights.delete(key);
+      this.stale.delete(p);
     }
   }
 
@@ -80,9 +83,15 @@ export class DecisionCache<T extends Cacheable> {
     }
   }
 
-  /** Forgets every key for which `match` is true; returns how many went. */
+  /** Forgets every key for which `match` is true (and disowns computations in flight for them); returns how many went. */
   invalidate(match: (key: string) => boolean): number {
     let n = 0;
+    for (const [key, p] of [...this.flights]) {
+      if (match(key)) {
+        this.stale.add(p);
+        this.flights.delete(key);
+      }
+    }
     for (const key of [...this.slots.keys()]) {
       if (match(key)) {
         this.drop(key);

@@ -65,3 +65,17 @@ describe('DecisionCache', () => {
     expect(c.get('r@sha256:2|p|t')?.n).toBe(2);
   });
 });
+
+describe('DecisionCache invalidation during a computation', () => {
+  it('does not remember a value computed before its key was invalidated', async () => {
+    const c = new DecisionCache<V>({ ttlMs: 1000, denyTtlMs: 1000 });
+    let release: () => void = () => {};
+    const slow = c.getOrCompute('k', () => new Promise<V>((ok) => (release = () => ok({ ok: false, bytes: 1, n: 1 }))));
+    await Promise.resolve();
+    c.invalidate((k) => k === 'k');
+    release();
+    expect((await slow).value.n).toBe(1);
+    expect(c.get('k')).toBeUndefined();
+    expect((await c.getOrCompute('k', async () => ({ ok: true, bytes: 1, n: 2 }))).value.n).toBe(2);
+  });
+});
