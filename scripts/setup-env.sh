@@ -70,18 +70,19 @@ apt_install() {
   [ "$rc" = 0 ] || { tail -n 30 "$APT_LOG" >&2; die "apt-get install $* failed ($rc); log: $APT_LOG"; }
 }
 
-# Podman (Docker API on a socket) and sshd (ssh:// engines) for the engine tests; no recommends (buildah, slirp4netns,
+# Podman (Docker API on a socket) and sshd (ssh:// engines) for the engine tests, skopeo for the gate tests; no recommends (buildah, slirp4netns,
 # fuse-overlayfs... are not needed: the tests run rootful podman with vfs storage and host networking).
 engine_tools_missing() {
   local m=()
   command -v podman >/dev/null 2>&1 || m+=(podman)
+  command -v skopeo >/dev/null 2>&1 || m+=(skopeo) # the gate tests copy through the gate with skopeo
   [ -x /usr/sbin/sshd ] || m+=(openssh-server)
   echo "${m[@]}"
 }
 ensure_engine_tools() {
   local missing
   missing=$(engine_tools_missing)
-  if [ -z "$missing" ]; then log "podman, sshd: present"; return 0; fi
+  if [ -z "$missing" ]; then log "podman, skopeo, sshd: present"; return 0; fi
   if [ "$(id -u)" != 0 ]; then log "not root: $missing not installed (their engine tests will skip)"; return 0; fi
   # Optional: a failed install (no apt mirror) must not stop the other tests; the engine tests then skip.
   # shellcheck disable=SC2086

@@ -71,6 +71,11 @@ export class Output {
       this.info(`unaccounted files: ${e.kind}: ${e.files} file${e.files === 1 ? '' : 's'}, ${e.bytes} bytes`);
       return;
     }
+    if (e.type === 'audit') {
+      this.clearProgress();
+      process.stderr.write(`${JSON.stringify(e.record)}\n`);
+      return;
+    }
     if (e.type === 'step') {
       if (!this.quiet) this.info(`${e.name}${e.detail ? `: ${e.detail}` : ''}`);
       return;

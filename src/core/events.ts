@@ -9,7 +9,9 @@ export type MlEvent =
   | { type: 'bytes'; bytes: number }
   | { type: 'step'; name: string; detail?: string }
   /** Files of the image nobody owns (no package, model or build context), one event per kind. */
-  | { type: 'unaccounted'; kind: string; files: number; bytes: number };
+  | { type: 'unaccounted'; kind: string; files: number; bytes: number }
+  /** One machine-readable record (e.g. a gate decision) the CLI writes as a JSON line. */
+  | { type: 'audit'; record: Record<string, unknown> };
 
 /** A sink for events; the default drops them. */
 export type EventSink = (e: MlEvent) => void;

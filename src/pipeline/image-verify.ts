@@ -18,6 +18,8 @@ export interface VerifyImageOptions {
   /** Evaluated over the verified SBOM; without one only signature and subject binding are checked. */
   policy?: Policy;
   platform?: string;
+  /** 'keep' checks an index digest's own attestations instead of narrowing it to one platform (the gate does). */
+  index?: 'select' | 'keep';
   /** Where model attestations are looked up besides the image's referrers. */
   store?: ModelStore;
   registry?: RegistryClientOptions;
@@ -71,7 +73,7 @@ export async function verifyImage(refText: string, opts: VerifyImageOptions): Pr
   const client = opts.client ?? new RegistryClient({ ...opts.registry, events: opts.registry?.events ?? events });
   const ref = imageReference(refText);
   events({ type: 'step', name: 'resolving', detail: ref.toString() });
-  const resolved = await client.resolve(ref, { platform: opts.platform });
+  const resolved = await client.resolve(ref, { platform: opts.platform, index: opts.index });
   const digest = resolved.digest;
   const repo = { registry: ref.registry, name: ref.name };
   const report: ImageVerifyReport = {

@@ -108,6 +108,12 @@ export class RegistryClient {
     return Buffer.concat(parts);
   }
 
+  /** A blob's size, or undefined when the repository does not have it. */
+  async blobSize(repo: RepositoryLike, digest: Digest): Promise<number | undefined> {
+    const r = toRepository(repo);
+    return statBlob(this.session(r.registry), r.name, digest);
+  }
+
   /** True when the repository has the blob. */
   async blobExists(repo: RepositoryLike, digest: Digest): Promise<boolean> {
     const r = toRepository(repo);

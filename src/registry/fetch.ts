@@ -24,7 +24,8 @@ export interface FetchRequest {
   method: string;
   url: URL;
   headers?: Record<string, string>;
-  body?: Buffer | string;
+  /** A stream body is sent once (never retried); the gate forwards uploads this way. */
+  body?: Buffer | string | ReadableStream<Uint8Array>;
   retry?: boolean;
   /** Names the request in errors and events. */
   what: string;
@@ -92,6 +93,7 @@ async function attemptOnce(req: FetchRequest, policy: FetchPolicy): Promise<Resp
       method: req.method,
       headers: { 'User-Agent': policy.userAgent, ...req.headers },
       body: req.body,
+      ...(req.body instanceof ReadableStream ? { duplex: 'half' as const } : {}),
       signal: controller.signal,
       redirect: 'follow',
     });
@@ -104,7 +106,7 @@ async function attemptOnce(req: FetchRequest, policy: FetchPolicy): Promise<Resp
 
 /** Sends a request; retries network errors and 408/429/5xx when `req.retry`; returns the last response. */
 export async function registryFetch(req: FetchRequest, policy: FetchPolicy = DEFAULT_FETCH_POLICY): Promise<Response> {
-  const attempts = req.retry ? Math.max(1, policy.maxAttempts) : 1;
+  const attempts = req.retry && !(req.body instanceof ReadableStream) ? Math.max(1, policy.maxAttempts) : 1;
   for (let attempt = 1; ; attempt++) {
     let res: Response | undefined;
     let error: MlbuildError | undefined;

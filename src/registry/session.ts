@@ -9,7 +9,7 @@ export interface SessionRequest {
   /** Token scopes the request needs, e.g. `repository:ns/app:pull`. */
   scopes: string[];
   headers?: Record<string, string>;
-  body?: Buffer | string;
+  body?: Buffer | string | ReadableStream<Uint8Array>;
   /** Safe to send again (idempotent, replayable body). */
   retry?: boolean;
   what: string;
@@ -30,6 +30,11 @@ export class RegistrySession {
     return path instanceof URL ? path : new URL(path, this.baseUrl);
   }
 
+  /** The Authorization header the session would send for `scopes` now (undefined before any challenge). */
+  async authorization(scopes: string[]): Promise<string | undefined> {
+    return this.authorizer.header(scopes);
+  }
+
   /** Sends the request with authorization; on a 401 learns the challenge and sends it once more. */
   async request(req: SessionRequest): Promise<Response> {
     const url = this.url(req.path);
@@ -41,7 +46,8 @@ export class RegistrySession {
     };
     const res = await send();
     if (res.status !== 401 || !sameOrigin) return res;
-    if (!(await this.authorizer.challenge(res, req.scopes))) return res;
+    // A stream body is gone once sent: the caller sees the 401 (the challenge is learnt for its next request).
+    if (!(await this.authorizer.challenge(res, req.scopes)) || req.body instanceof ReadableStream) return res;
     await res.body?.cancel().catch(() => undefined);
     return send();
   }

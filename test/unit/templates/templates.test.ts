@@ -56,3 +56,31 @@ describe('templates', () => {
     expect(fetches).toEqual([expect.objectContaining({ kind: 'git', source: 'https://huggingface.co/org/model', revision: '0123456789abcdef0123456789abcdef01234567' })]);
   });
 });
+
+describe('gate templates', () => {
+  /** The gate flags of a command line after `mlbuild gate`, parsed by the command's own parser. */
+  async function gateArgs(words: string[]) {
+    const { gateCommand } = await import('../../../src/cli/commands/gate.js');
+    const { parseCommandArgs } = await import('../../../src/cli/command.js');
+    return parseCommandArgs(gateCommand, words);
+  }
+
+  it('systemd unit: ExecStart runs mlbuild gate with flags the command accepts', async () => {
+    const unit = await text('gate/mlbuild-gate.service');
+    const exec = /^ExecStart=\/usr\/bin\/env mlbuild gate (.+)$/m.exec(unit)?.[1];
+    expect(exec).toBeDefined();
+    const args = await gateArgs(exec?.split(/\s+/) ?? []);
+    expect(args.values.upstream).toBe('https://registry.example');
+    expect(args.values['tls-cert']).toBeDefined();
+    expect(unit).toMatch(/^KillSignal=SIGTERM$/m);
+  });
+
+  it('Dockerfile: the entrypoint runs mlbuild gate with accepted flags and the health check asks /healthz', async () => {
+    const src = await text('gate/Dockerfile');
+    const entry = JSON.parse(/^ENTRYPOINT (\[.+\])$/m.exec(src)?.[1] ?? '[]') as string[];
+    expect(entry.slice(0, 2)).toEqual(['mlbuild', 'gate']);
+    expect((await gateArgs(entry.slice(2))).values.listen).toBe('0.0.0.0:5080');
+    expect(src).toContain('/healthz');
+    expect(src).toContain('npm install -g /tmp/mlbuild-*.tgz');
+  });
+});

@@ -1,0 +1,101 @@
+// `mlbuild gate`: the registry gate. Builds its dependencies from the flags (upstream client, trust, policy, store,
+// keys), starts the server, and on SIGTERM/SIGINT drains it; the server itself never exits or reads the environment.
+import { readFile } from 'node:fs/promises';
+import { describeError, fail } from '../../core/index.js';
+import { bool, str, strs, type Command, type Parsed } from '../command.js';
+import { parseDuration, parseListen, parseUpstream } from './gate-flags.js';
+import { KEY_PASSWORD_ENV } from './keys.js';
+
+async function readFlagFile(args: Parsed, flag: string): Promise<Buffer | undefined> {
+  const file = str(args, flag);
+  if (!file) return undefined;
+  try {
+    return await readFile(file);
+  } catch (e) {
+    fail('USAGE', `--${flag} ${file}: ${describeError(e)}`, { cause: e });
+  }
+}
+
+/** The gate command. */
+export const gateCommand: Command = {
+  name: 'gate',
+  summary: 'Run an OCI registry gate: manifests are served only after their signed attestations pass the policy.',
+  usage: 'gate --upstream URL --listen HOST:PORT [--key PUB…] [--policy FILE] [--tls-cert F --tls-key F] [--htpasswd F] [--allow-push] [--cache-ttl D] [--deny-ttl D] [--blobs any|verified] [--sign-key KEY] [--trust-gate PUB…]',
+  options: [
+    { name: 'upstream', type: 'string', value: 'URL', help: 'the registry behind the gate (http://HOST:PORT or https://HOST)' },
+    { name: 'listen', type: 'string', value: 'HOST:PORT', help: 'where the gate listens', default: '127.0.0.1:5080' },
+    { name: 'key', type: 'string', multiple: true, value: 'PUB', help: 'trusted public key PEM of image signers (adds to the policy signers)' },
+    { name: 'policy', type: 'string', value: 'FILE', help: 'policy YAML judged over every image' },
+    { name: 'trusted-root', type: 'string', value: 'FILE', help: 'sigstore trusted_root.json for keyless bundles' },
+    { name: 'store', type: 'string', value: 'S', help: 'where model attestations are looked up besides the referrers' },
+    { name: 'tls-cert', type: 'string', value: 'FILE', help: 'serve HTTPS with this certificate (PEM)' },
+    { name: 'tls-key', type: 'string', value: 'FILE', help: 'the private key of --tls-cert' },
+    { name: 'htpasswd', type: 'string', value: 'FILE', help: 'clients must authenticate (basic auth, bcrypt entries as htpasswd -B writes)' },
+    { name: 'allow-push', type: 'boolean', help: 'pass uploads and manifest PUTs through for authenticated clients' },
+    { name: 'cache-ttl', type: 'string', value: 'D', help: 'how long an approval is reused', default: '5m' },
+    { name: 'deny-ttl', type: 'string', value: 'D', help: 'how long a denial is reused', default: '10s' },
+    { name: 'blobs', type: 'string', value: 'any|verified', help: 'verified: serve only blobs of manifests this gate approved', default: 'any' },
+    { name: 'sign-key', type: 'string', value: 'KEY', help: 'sign verification summaries with this key and attach them as referrers' },
+    { name: 'trust-gate', type: 'string', multiple: true, value: 'PUB', help: "accept other gates' summaries signed by this key" },
+    { name: 'insecure-registry', type: 'string', multiple: true, value: 'HOST', help: 'speak plain HTTP to HOST[:PORT] (loopback always is)' },
+  ],
+  details: `Speaks the OCI distribution API in front of one upstream registry, for every client (docker, containerd,
+skopeo, podman, mlbuild). A tag is resolved upstream, the digest is verified (or its cached decision reused) and
+exactly the verified bytes are served; a denial is HTTP 403 DENIED naming the findings and their MITRE ATLAS ids.
+Upstream faults never serve an unverified manifest. The referrers API is served for every repository. /healthz and
+/metrics (Prometheus) are open; one JSON audit line per decision goes to stderr. SIGTERM drains and exits 0.
+Exit 2 bad flags or files; 3 the address cannot be bound.`,
+  async run(args, out) {
+    const [{ startGate, Htpasswd }, { RegistryClient }, { policyFrom, trustFrom }, { openModelStore }, { loadPublicKey, loadPrivateKey, KeySigner }] = await Promise.all([
+      import('../../server/index.js'), import('../../registry/index.js'), import('./image-trust.js'), import('../../pipeline/model-store.js'), import('../../attest/index.js'),
+    ]);
+    if (args.positionals.length > 0) fail('USAGE', `gate: unexpected argument ${args.positionals[0]}`);
+    const upstreamText = str(args, 'upstream');
+    if (!upstreamText) fail('USAGE', 'gate: --upstream URL is required');
+    const upstream = parseUpstream(upstreamText);
+    const listen = parseListen(str(args, 'listen') ?? '127.0.0.1:5080');
+    const blobs = str(args, 'blobs') ?? 'any';
+    if (blobs !== 'any' && blobs !== 'verified') fail('USAGE', `--blobs ${blobs}: expected any or verified`);
+    const [cert, key] = [await readFlagFile(args, 'tls-cert'), await readFlagFile(args, 'tls-key')];
+    if (Boolean(cert) !== Boolean(key)) fail('USAGE', 'gate: give --tls-cert and --tls-key together');
+    const htpasswdText = await readFlagFile(args, 'htpasswd');
+    const htpasswd = htpasswdText ? Htpasswd.parse(htpasswdText.toString('utf8'), str(args, 'htpasswd')) : undefined;
+    if (bool(args, 'allow-push') && !htpasswd) fail('USAGE', 'gate: --allow-push needs --htpasswd (pushes only for authenticated clients)');
+    const policy = await policyFrom(args);
+    const trust = await trustFrom(args, policy, 'gate');
+    const signKey = str(args, 'sign-key');
+    const summarySigner = signKey ? new KeySigner(await loadPrivateKey(signKey, process.env[KEY_PASSWORD_ENV] || undefined)) : undefined;
+    const trustGate = await Promise.all(strs(args, 'trust-gate').map(async (k) => (await loadPublicKey(k)).pem));
+    const client = new RegistryClient({ insecure: [...strs(args, 'insecure-registry'), ...(upstream.insecure ? [upstream.host] : [])], events: out.event, fetch: { timeoutMs: 15_000, maxAttempts: 3 } });
+    const ttlMs = parseDuration(str(args, 'cache-ttl') ?? '5m', '--cache-ttl');
+    const denyTtlMs = parseDuration(str(args, 'deny-ttl') ?? '10s', '--deny-ttl');
+    const store = await openModelStore(str(args, 'store'));
+    let server;
+    try {
+      server = await startGate(
+        {
+          upstream: client, upstreamHost: upstream.host, trust, policy, store, events: out.event, ttlMs, denyTtlMs, blobs, allowPush: bool(args, 'allow-push'), htpasswd, summarySigner, trustGate,
+        },
+        { ...listen, tls: cert && key ? { cert, key } : undefined },
+      );
+    } catch (e) {
+      fail('ENVIRONMENT', `gate: cannot listen on ${listen.host}:${listen.port}: ${describeError(e)}`, { cause: e });
+    }
+    out.info(`gate: ${server.url} → ${upstream.host}`);
+    if (out.json) out.resultJson({ listening: server.url, upstream: upstream.host });
+    const gate = server;
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string): void => {
+        process.off('SIGTERM', onTerm);
+        process.off('SIGINT', onInt);
+        out.info(`gate: ${signal}, draining`);
+        void gate.close().then(resolve);
+      };
+      const onTerm = (): void => stop('SIGTERM');
+      const onInt = (): void => stop('SIGINT');
+      process.on('SIGTERM', onTerm);
+      process.on('SIGINT', onInt);
+    });
+    return 0;
+  },
+};
