@@ -9,6 +9,7 @@ import { attestImageCommand } from './attest-image.js';
 import { verifyImageCommand } from './verify-image.js';
 import { pullCommand } from './pull.js';
 import { buildCommand } from './build.js';
+import { gateCommand } from './gate.js';
 
 /** The commands of the mlbuild binary. */
 export const commands: Command[] = [
@@ -20,5 +21,6 @@ export const commands: Command[] = [
   attestImageCommand,
   verifyImageCommand,
   pullCommand,
+  gateCommand,
   keysGenerateCommand,
 ];
