@@ -12,8 +12,8 @@ export type Scope = { images: ContainerImage[]; skipped: ContainerImage[] } | { 
 export function reviewScope(req: AdmissionRequest, config: AdmissionConfig): Scope {
   if (req.operation !== 'CREATE' && req.operation !== 'UPDATE') return { verdict: { allowed: true } };
   if (!hasPodSpec(req.kind)) return { verdict: { allowed: true } };
-  const all = containerImages(req.kind, req.object, req.uid);
   if (namespaceExempt(config, req.namespace)) return { verdict: { allowed: true, warnings: [`mlbuild: namespace ${req.namespace} is exempt from image verification`] } };
+  const all = containerImages(req.kind, req.object, req.uid);
   const exempt = imageExemption(config);
   return { images: all.filter((c) => !exempt(c.image)), skipped: all.filter((c) => exempt(c.image)) };
 }
