@@ -2,9 +2,11 @@
 // around kubectl-made objects, against real images built, attested and pushed with the real CLI to the real registry
 // (through the fault proxy, which counts and breaks registry requests).
 import { join } from 'node:path';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import fastJsonPatch from 'fast-json-patch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CYCLONEDX_PREDICATE_TYPE, KeySigner, parseBundle } from '../../../src/attest/index.js';
+import { publishAttestation } from '../../../src/pipeline/referrer.js';
 import { RegistryClient } from '../../../src/registry/index.js';
 import { FaultProxy } from '../../helpers/fault-proxy.js';
 import { REGISTRY, useTempDir } from '../../helpers/index.js';
@@ -115,16 +117,16 @@ describe('admission webhook over TLS', () => {
     expect((await validate(applied(pod, ok.answer), { operation: 'UPDATE' })).answer?.allowed).toBe(true);
   });
 
-  it('passes a multi-arch index when every child is attested and pins the index digest', async () => {
+  it('passes a multi-arch index when every child is attested, or the index itself is, and pins the index digest', async () => {
     const a = await image(true, { tag: 'amd64' });
     const repo = a.direct.slice(0, a.direct.lastIndexOf(':'));
     const b = await image(true, { repo: repo.slice(REGISTRY.length + 1), tag: 'arm64' });
     const c = await image(false, { repo: repo.slice(REGISTRY.length + 1), tag: 'riscv' });
     const index = async (tag: string, children: { direct: string; arch: string }[]) => {
       const manifests = await Promise.all(children.map(async (ch) => ({ ...(await client.headManifest(ch.direct)), platform: { os: 'linux', architecture: ch.arch } })));
-      const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }));
+      const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests, annotations: { tag } }));
       const digest = await client.putManifest(repo, tag, bytes, 'application/vnd.oci.image.index.v1+json');
-      return { ref: `${repo.replace(REGISTRY, proxy.host)}:${tag}`, digest };
+      return { ref: `${repo.replace(REGISTRY, proxy.host)}:${tag}`, digest, size: bytes.length };
     };
     const all = await index('multi', [{ ...a, arch: 'amd64' }, { ...b, arch: 'arm64' }]);
     const r = await mutate(fixtureObject('deployment', all.ref));
@@ -134,6 +136,18 @@ describe('admission webhook over TLS', () => {
     const d = await mutate(fixtureObject('deployment', half.ref));
     expect(d.answer?.allowed).toBe(false);
     expect(d.answer?.status?.message).toMatch(/linux\/riscv64: .*no trusted SBOM/);
+
+    // The same children under an index that is itself attested (an SBOM statement about the index digest) pass.
+    const signed = await index('signed', [{ ...a, arch: 'amd64' }, { ...c, arch: 'riscv64' }]);
+    const bundleFile = join(tmp.path, 'child.bundle.json');
+    expect((await attest(c.direct, keys, store, ['-o', bundleFile])).code).toBe(0);
+    const st = structuredClone(parseBundle((await readFile(bundleFile, 'utf8')).trim()).statement);
+    st.subject = [{ name: repo, digest: { sha256: signed.digest.slice('sha256:'.length) } }];
+    const bundle = await new KeySigner(await readFile(keys.key, 'utf8')).signStatement(st);
+    await publishAttestation(client, `${repo}:signed`, { mediaType: 'application/vnd.oci.image.index.v1+json', digest: signed.digest, size: signed.size }, JSON.stringify(bundle), CYCLONEDX_PREDICATE_TYPE);
+    const s = await mutate(fixtureObject('deployment', signed.ref));
+    expect(s.answer?.allowed).toBe(true);
+    expect(patchOf(s.answer as ReviewAnswer)[0]?.value).toBe(`${signed.ref}@${signed.digest}`);
   });
 
   it('lets an exempt namespace through unverified, and answers dryRun without writing to the registry', async () => {
