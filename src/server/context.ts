@@ -34,6 +34,8 @@ export interface GateDeps {
   summarySigner?: Signer;
   /** Public keys (PEM) whose verification summaries this gate accepts. */
   trustGate?: string[];
+  /** The Kubernetes admission routes mounted on the same listener: true when the request was theirs. */
+  admission?: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => Promise<boolean>;
   /** Longest a whole decision may take before the client gets a 504 (default 120 s). */
   decisionTimeoutMs?: number;
 }

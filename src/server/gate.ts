@@ -91,7 +91,8 @@ export async function startGate(deps: GateDeps, listen: GateListen): Promise<Gat
     const head = req.method === 'HEAD';
     let route: Route | undefined;
     Promise.resolve()
-      .then(() => {
+      .then(async () => {
+        if (deps.admission && (req.url ?? '').startsWith('/admission/') && (await deps.admission(req, res))) return;
         route = parseRoute(req.url ?? '/');
         if (!route) deny(404, 'NAME_UNKNOWN', 'not an OCI distribution API path');
         return dispatch(ctx, req, res, route);

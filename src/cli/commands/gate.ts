@@ -5,6 +5,8 @@ import { describeError, fail } from '../../core/index.js';
 import { bool, str, strs, type Command, type Parsed } from '../command.js';
 import { parseDuration, parseListen, parseUpstream } from './gate-flags.js';
 import { KEY_PASSWORD_ENV } from './keys.js';
+import { admissionFrom } from './admission-flags.js';
+import type { Output } from '../output.js';
 
 async function readFlagFile(args: Parsed, flag: string): Promise<Buffer | undefined> {
   const file = str(args, flag);
@@ -20,7 +22,7 @@ async function readFlagFile(args: Parsed, flag: string): Promise<Buffer | undefi
 export const gateCommand: Command = {
   name: 'gate',
   summary: 'Run an OCI registry gate: manifests are served only after their signed attestations pass the policy.',
-  usage: 'gate --upstream URL --listen HOST:PORT [--key PUB…] [--policy FILE] [--tls-cert F --tls-key F] [--htpasswd F] [--allow-push] [--cache-ttl D] [--deny-ttl D] [--blobs any|verified] [--sign-key KEY] [--trust-gate PUB…]',
+  usage: 'gate [--upstream URL] --listen HOST:PORT [--admission-config F] [--key PUB…] [--policy FILE] [--tls-cert F --tls-key F] [--htpasswd F] [--allow-push] [--cache-ttl D] [--deny-ttl D] [--blobs any|verified] [--sign-key KEY] [--trust-gate PUB…]',
   options: [
     { name: 'upstream', type: 'string', value: 'URL', help: 'the registry behind the gate (http://HOST:PORT or https://HOST)' },
     { name: 'listen', type: 'string', value: 'HOST:PORT', help: 'where the gate listens', default: '127.0.0.1:5080' },
@@ -38,12 +40,16 @@ export const gateCommand: Command = {
     { name: 'sign-key', type: 'string', value: 'KEY', help: 'sign verification summaries with this key and attach them as referrers' },
     { name: 'trust-gate', type: 'string', multiple: true, value: 'PUB', help: "accept other gates' summaries signed by this key" },
     { name: 'insecure-registry', type: 'string', multiple: true, value: 'HOST', help: 'speak plain HTTP to HOST[:PORT] (loopback always is)' },
+    { name: 'admission-config', type: 'string', value: 'FILE', help: 'Kubernetes admission YAML: exemptNamespaces, exemptImages (globs), deadline' },
   ],
   details: `Speaks the OCI distribution API in front of one upstream registry, for every client (docker, containerd,
 skopeo, podman, mlbuild). A tag is resolved upstream, the digest is verified (or its cached decision reused) and
 exactly the verified bytes are served; a denial is HTTP 403 DENIED naming the findings and their MITRE ATLAS ids.
 Upstream faults never serve an unverified manifest. The referrers API is served for every repository. /healthz and
 /metrics (Prometheus) are open; one JSON audit line per decision goes to stderr. SIGTERM drains and exits 0.
+The same listener serves the Kubernetes admission webhooks, POST /admission/mutate (verify every pod image, pin it
+to the verified digest) and POST /admission/validate; without --upstream only those are served. Admission verifies
+images in their own registries with the gate's docker config credentials (pods' imagePullSecrets are not read).
 Exit 2 bad flags or files; 3 the address cannot be bound.`,
   async run(args, out) {
     const [{ startGate, Htpasswd }, { RegistryClient }, { policyFrom, trustFrom }, { openModelStore }, { loadPublicKey, loadPrivateKey, KeySigner }] = await Promise.all([
@@ -51,9 +57,9 @@ Exit 2 bad flags or files; 3 the address cannot be bound.`,
     ]);
     if (args.positionals.length > 0) fail('USAGE', `gate: unexpected argument ${args.positionals[0]}`);
     const upstreamText = str(args, 'upstream');
-    if (!upstreamText) fail('USAGE', 'gate: --upstream URL is required');
-    const upstream = parseUpstream(upstreamText);
     const listen = parseListen(str(args, 'listen') ?? '127.0.0.1:5080');
+    if (!upstreamText) return admissionOnly(args, out, listen);
+    const upstream = parseUpstream(upstreamText);
     const blobs = str(args, 'blobs') ?? 'any';
     if (blobs !== 'any' && blobs !== 'verified') fail('USAGE', `--blobs ${blobs}: expected any or verified`);
     const [cert, key] = [await readFlagFile(args, 'tls-cert'), await readFlagFile(args, 'tls-key')];
@@ -75,6 +81,7 @@ Exit 2 bad flags or files; 3 the address cannot be bound.`,
       server = await startGate(
         {
           upstream: client, upstreamHost: upstream.host, trust, policy, store, events: out.event, ttlMs, denyTtlMs, blobs, allowPush: bool(args, 'allow-push'), htpasswd, summarySigner, trustGate,
+          admission: (await admissionFrom(args, out)).handler,
         },
         { ...listen, tls: cert && key ? { cert, key } : undefined },
       );
@@ -83,7 +90,31 @@ Exit 2 bad flags or files; 3 the address cannot be bound.`,
     }
     out.info(`gate: ${server.url} → ${upstream.host}`);
     if (out.json) out.resultJson({ listening: server.url, upstream: upstream.host });
-    const gate = server;
+    await untilSignal(server, out);
+    return 0;
+  },
+};
+
+/** Without --upstream: only the Kubernetes admission endpoints, on the same kind of listener. */
+async function admissionOnly(args: Parsed, out: Output, listen: { host: string; port: number }): Promise<number> {
+  const [cert, key] = [await readFlagFile(args, 'tls-cert'), await readFlagFile(args, 'tls-key')];
+  if (Boolean(cert) !== Boolean(key)) fail('USAGE', 'gate: give --tls-cert and --tls-key together');
+  const { handler } = await admissionFrom(args, out);
+  const { serveAdmission } = await import('../../server/admission/serve.js');
+  let server;
+  try {
+    server = await serveAdmission(handler, { listen: `${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${listen.port}`, tls: cert && key ? { cert, key } : undefined });
+  } catch (e) {
+    fail('ENVIRONMENT', `gate: cannot listen on ${listen.host}:${listen.port}: ${describeError(e)}`, { cause: e });
+  }
+  out.info(`mlbuild gate: admission endpoints on ${server.url}/admission/mutate and /admission/validate`);
+  if (out.json) out.resultJson({ listening: server.url });
+  await untilSignal(server, out);
+  return 0;
+}
+
+/** Waits for SIGTERM or SIGINT, then drains the server (only the CLI installs signal handlers). */
+async function untilSignal(gate: { close(): Promise<void> }, out: Output): Promise<void> {
     await new Promise<void>((resolve) => {
       const stop = (signal: string): void => {
         process.off('SIGTERM', onTerm);
@@ -96,6 +127,4 @@ Exit 2 bad flags or files; 3 the address cannot be bound.`,
       process.on('SIGTERM', onTerm);
       process.on('SIGINT', onInt);
     });
-    return 0;
-  },
-};
+}

@@ -1,0 +1,55 @@
+// --admission-config: strict YAML like the policy loader (unknown keys name file:line:col and the key), cache TTLs.
+import { describe, expect, it } from 'vitest';
+import { isMlbuildError } from '../../../src/core/index.js';
+import { DecisionCache, parseAdmissionConfig } from '../../../src/server/admission/index.js';
+
+function failure(text: string): { code?: string; message: string } {
+  try {
+    parseAdmissionConfig(text, 'adm.yaml');
+  } catch (e) {
+    return { code: isMlbuildError(e) ? e.code : undefined, message: (e as Error).message };
+  }
+  throw new Error('no failure');
+}
+
+describe('parseAdmissionConfig', () => {
+  it('reads namespaces, image globs and the deadline', () => {
+    const c = parseAdmissionConfig('version: 1\nexemptNamespaces: [kube-system, mlbuild]\nexemptImages: ["registry.k8s.io/**"]\ndeadline: 1500ms\n', 'adm.yaml');
+    expect(c).toMatchObject({ exemptNamespaces: ['kube-system', 'mlbuild'], exemptImages: ['registry.k8s.io/**'], deadlineMs: 1500 });
+    expect(parseAdmissionConfig('deadline: 2\n', 'a.yaml').deadlineMs).toBe(2000);
+    expect(parseAdmissionConfig('', 'a.yaml').deadlineMs).toBe(5000);
+  });
+
+  it('refuses unknown keys and bad values with file:line:col and the key (exit 2)', () => {
+    const unknown = failure('exemptNamespaces: [a]\nexemptNamespace: [b]\n');
+    expect(unknown.code).toBe('BAD_POLICY');
+    expect(unknown.message).toMatch(/^adm\.yaml:2:1: exemptNamespace: unknown key/);
+    expect(failure('deadline: 60s\n').message).toMatch(/^adm\.yaml:1:11: deadline:/);
+    expect(failure('exemptNamespaces: [Bad_NS]\n').message).toMatch(/exemptNamespaces\[0\]/);
+    expect(failure('exemptImages: nope\n').message).toMatch(/exemptImages: must be a list/);
+    expect(failure('a: [\n').code).toBe('BAD_POLICY');
+  });
+});
+
+describe('DecisionCache', () => {
+  it('coalesces concurrent callers, keeps values for their TTL and drops errors', async () => {
+    let now = 0;
+    let runs = 0;
+    const cache = new DecisionCache<boolean>((ok) => (ok ? 100 : 10), 10, () => now);
+    const compute = async () => {
+      runs++;
+      await new Promise((r) => setTimeout(r, 5));
+      return true;
+    };
+    expect(await Promise.all(Array.from({ length: 20 }, () => cache.get('k', compute)))).toEqual(Array(20).fill(true));
+    expect(runs).toBe(1);
+    now = 99;
+    await cache.get('k', compute);
+    expect(runs).toBe(1);
+    now = 100;
+    await cache.get('k', compute);
+    expect(runs).toBe(2);
+    await expect(cache.get('e', async () => Promise.reject(new Error('x')))).rejects.toThrow('x');
+    expect(await cache.get('e', async () => false)).toBe(false);
+  });
+});
