@@ -25,7 +25,7 @@ export const gateCommand: Command = {
   usage: 'gate [--upstream URL] --listen HOST:PORT [--admission-config F] [--key PUB…] [--policy FILE] [--tls-cert F --tls-key F] [--htpasswd F] [--allow-push] [--cache-ttl D] [--deny-ttl D] [--blobs any|verified] [--sign-key KEY] [--trust-gate PUB…]',
   options: [
     { name: 'upstream', type: 'string', value: 'URL', help: 'the registry behind the gate (http://HOST:PORT or https://HOST)' },
-    { name: 'listen', type: 'string', value: 'HOST:PORT', help: 'where the gate listens', default: '127.0.0.1:5080' },
+    { name: 'listen', type: 'string', value: 'HOST:PORT', help: 'where the gate listens (default 127.0.0.1:5080 with --upstream; required without)' },
     { name: 'key', type: 'string', multiple: true, value: 'PUB', help: 'trusted public key PEM of image signers (adds to the policy signers)' },
     { name: 'policy', type: 'string', value: 'FILE', help: 'policy YAML judged over every image' },
     { name: 'trusted-root', type: 'string', value: 'FILE', help: 'sigstore trusted_root.json for keyless bundles' },
@@ -57,6 +57,7 @@ Exit 2 bad flags or files; 3 the address cannot be bound.`,
     ]);
     if (args.positionals.length > 0) fail('USAGE', `gate: unexpected argument ${args.positionals[0]}`);
     const upstreamText = str(args, 'upstream');
+    if (!upstreamText && !str(args, 'listen')) fail('USAGE', 'gate: give --upstream URL (the registry gate, with the admission endpoints) or --listen HOST:PORT alone (the admission endpoints only)');
     const listen = parseListen(str(args, 'listen') ?? '127.0.0.1:5080');
     if (!upstreamText) return admissionOnly(args, out, listen);
     const upstream = parseUpstream(upstreamText);
@@ -89,6 +90,7 @@ Exit 2 bad flags or files; 3 the address cannot be bound.`,
       fail('ENVIRONMENT', `gate: cannot listen on ${listen.host}:${listen.port}: ${describeError(e)}`, { cause: e });
     }
     out.info(`gate: ${server.url} → ${upstream.host}`);
+    out.info(`mlbuild gate: admission endpoints on ${server.url}/admission/mutate and /admission/validate`);
     if (out.json) out.resultJson({ listening: server.url, upstream: upstream.host });
     await untilSignal(server, out);
     return 0;
