@@ -1,23 +1,20 @@
 // Shared decisions across stateless replicas: an approval is signed as an in-toto statement with a SLSA
 // verification summary predicate and attached to the image as a referrer; another replica accepts one only when it
 // is signed by a `--trust-gate` key, names the same policy and trust digests, and is younger than the positive TTL.
-import { buildStatement, verifyBundle, type Statement } from '../attest/index.js';
+import { buildStatement, type Statement } from '../attest/index.js';
 import { digestHex, type Digest } from '../core/digest.js';
 import { describeError } from '../core/errors.js';
 import { warn } from '../core/events.js';
-import { BUNDLE_ARTIFACT_TYPES } from '../pipeline/image-referrers.js';
-import { publishAttestation, REFERRER_ANNOTATIONS } from '../pipeline/referrer.js';
-import { MediaType, type FetchedManifest, type ImageManifest } from '../registry/index.js';
+import { publishAttestation } from '../pipeline/referrer.js';
+import type { FetchedManifest } from '../registry/index.js';
 import type { GateContext } from './context.js';
 import { makeDecision, type Decision } from './decision.js';
+import { hasTrustedSummary, TRUST_FIELD, VSA_PREDICATE_TYPE, type SummaryTrust } from './summary-trust.js';
 
-/** The SLSA verification summary predicate type. */
-export const VSA_PREDICATE_TYPE = 'https://slsa.dev/verification_summary/v1';
+/** The summary predicate type, re-exported where summaries are written. */
+export { VSA_PREDICATE_TYPE };
 /** The verifier id written into summaries. */
 export const GATE_VERIFIER_ID = 'https://github.com/mlbuild/mlbuild/gate';
-/** Where the gate writes the trust digest inside the predicate (VSA has no field for it). */
-const TRUST_FIELD = 'mlbuildTrustDigest';
-const MAX_SUMMARIES = 16;
 
 /** The predicate of a gate's verification summary. */
 export interface GateSummaryPredicate {
@@ -57,42 +54,15 @@ export async function publishSummary(ctx: GateContext, name: string, d: Decision
   }
 }
 
-/** Why a verified summary is not accepted, or undefined when it is. */
-export function summaryProblem(ctx: GateContext, st: Statement, digest: Digest, now = Date.now()): string | undefined {
-  const p = st.predicate as Partial<GateSummaryPredicate>;
-  if (st.predicateType !== VSA_PREDICATE_TYPE) return 'not a verification summary';
-  if (!st.subject.some((s) => s.digest.sha256 === digestHex(digest))) return 'about another digest';
-  if (p.verificationResult !== 'PASSED') return 'not a pass';
-  if (p.policy?.digest?.sha256 !== digestHex(ctx.policyDigest)) return 'for another policy';
-  if (p[TRUST_FIELD] !== ctx.trustDigest) return 'for another trust set';
-  const at = Date.parse(p.timeVerified ?? '');
-  const ttl = ctx.deps.ttlMs ?? 5 * 60_000;
-  if (!Number.isFinite(at) || at > now + 60_000 || now - at > ttl) return 'too old';
-  return undefined;
+/** The gate's own acceptance settings for summaries. */
+function summaryTrustOf(ctx: GateContext): SummaryTrust {
+  return { policyDigest: ctx.policyDigest, trustDigest: ctx.trustDigest, keys: ctx.deps.trustGate ?? [], ttlMs: ctx.deps.ttlMs };
 }
 
 /** A decision reused from a trusted gate's signed summary, or undefined (then the core verifies). */
 export async function sharedDecision(ctx: GateContext, name: string, fetched: FetchedManifest): Promise<Decision | undefined> {
-  const keys = ctx.deps.trustGate ?? [];
-  if (keys.length === 0) return undefined;
+  if ((ctx.deps.trustGate ?? []).length === 0) return undefined;
   const started = performance.now();
-  const repo = { registry: ctx.deps.upstreamHost, name };
-  const listed = await ctx.deps.upstream.listReferrers(repo, fetched.digest);
-  // The annotation is unsigned: it only narrows what is fetched; the signed predicate type decides.
-  const candidates = listed
-    .filter((d) => BUNDLE_ARTIFACT_TYPES.includes(d.artifactType ?? '') && d.annotations?.[REFERRER_ANNOTATIONS.predicateType] === VSA_PREDICATE_TYPE)
-    .slice(-MAX_SUMMARIES);
-  for (const d of candidates.reverse()) {
-    try {
-      const m = (await ctx.deps.upstream.getManifest(`${repo.registry}/${name}@${d.digest}`, { accept: [MediaType.OCI_MANIFEST] })).manifest as ImageManifest;
-      const layer = m.layers?.[0];
-      if (m.subject?.digest !== fetched.digest || !layer) continue;
-      const bytes = await ctx.deps.upstream.readBlob(repo, layer.digest, { size: layer.size, maxBytes: 1024 * 1024 });
-      const verified = verifyBundle(bytes, { keys });
-      if (summaryProblem(ctx, verified.statement, fetched.digest) === undefined) return makeDecision(name, fetched, true, [], 'summary', started);
-    } catch {
-      // An unreadable or untrusted summary is simply not used: the core verifies instead.
-    }
-  }
-  return undefined;
+  const found = await hasTrustedSummary(ctx.deps.upstream, { registry: ctx.deps.upstreamHost, name }, fetched.digest, summaryTrustOf(ctx));
+  return found ? makeDecision(name, fetched, true, [], 'summary', started) : undefined;
 }

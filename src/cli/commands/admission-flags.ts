@@ -2,7 +2,7 @@
 import { loadAdmissionConfig } from '../../server/admission/config.js';
 import { createDecider, type Decider } from '../../server/admission/decider.js';
 import { admissionRoutes, type AdmissionHandler } from '../../server/admission/routes.js';
-import { str, type OptionSpec, type Parsed } from '../command.js';
+import { str, strs, type OptionSpec, type Parsed } from '../command.js';
 import type { Output } from '../output.js';
 import { registryOptions, VERIFY_OPTIONS } from './image-flags.js';
 import { parseDuration } from './gate-flags.js';
@@ -21,6 +21,12 @@ export function durationFlag(args: Parsed, name: string): number | undefined {
   return v === undefined ? undefined : parseDuration(v, `--${name}`);
 }
 
+/** The public keys (PEM) of `--trust-gate`: gates whose signed verification summaries are accepted. */
+export async function trustGateKeys(args: Parsed): Promise<string[]> {
+  const { loadPublicKey } = await import('../../attest/index.js');
+  return Promise.all(strs(args, 'trust-gate').map(async (k) => (await loadPublicKey(k)).pem));
+}
+
 /** The admission routes and their decider from the flags. */
 export async function admissionFrom(args: Parsed, out: Output): Promise<{ handler: AdmissionHandler; decider: Decider }> {
   const [{ openModelStore }, { policyFrom, trustFrom }] = await Promise.all([import('../../pipeline/model-store.js'), import('./image-trust.js')]);
@@ -35,6 +41,7 @@ export async function admissionFrom(args: Parsed, out: Output): Promise<{ handle
     registry: registryOptions(args, out),
     ttlMs: durationFlag(args, 'cache-ttl'),
     denyTtlMs: durationFlag(args, 'deny-ttl'),
+    trustGate: await trustGateKeys(args),
   });
   return { handler: admissionRoutes({ decide: decider.decide, config, events: out.event }), decider };
 }

@@ -5,7 +5,7 @@ import { describeError, fail } from '../../core/index.js';
 import { bool, str, strs, type Command, type Parsed } from '../command.js';
 import { parseDuration, parseListen, parseUpstream } from './gate-flags.js';
 import { KEY_PASSWORD_ENV } from './keys.js';
-import { admissionFrom } from './admission-flags.js';
+import { admissionFrom, trustGateKeys } from './admission-flags.js';
 import type { Output } from '../output.js';
 
 async function readFlagFile(args: Parsed, flag: string): Promise<Buffer | undefined> {
@@ -52,7 +52,7 @@ to the verified digest) and POST /admission/validate; without --upstream only th
 images in their own registries with the gate's docker config credentials (pods' imagePullSecrets are not read).
 Exit 2 bad flags or files; 3 the address cannot be bound.`,
   async run(args, out) {
-    const [{ startGate, Htpasswd }, { RegistryClient }, { policyFrom, trustFrom }, { openModelStore }, { loadPublicKey, loadPrivateKey, KeySigner }] = await Promise.all([
+    const [{ startGate, Htpasswd }, { RegistryClient }, { policyFrom, trustFrom }, { openModelStore }, { loadPrivateKey, KeySigner }] = await Promise.all([
       import('../../server/index.js'), import('../../registry/index.js'), import('./image-trust.js'), import('../../pipeline/model-store.js'), import('../../attest/index.js'),
     ]);
     if (args.positionals.length > 0) fail('USAGE', `gate: unexpected argument ${args.positionals[0]}`);
@@ -72,7 +72,7 @@ Exit 2 bad flags or files; 3 the address cannot be bound.`,
     const trust = await trustFrom(args, policy, 'gate');
     const signKey = str(args, 'sign-key');
     const summarySigner = signKey ? new KeySigner(await loadPrivateKey(signKey, process.env[KEY_PASSWORD_ENV] || undefined)) : undefined;
-    const trustGate = await Promise.all(strs(args, 'trust-gate').map(async (k) => (await loadPublicKey(k)).pem));
+    const trustGate = await trustGateKeys(args);
     const client = new RegistryClient({ insecure: [...strs(args, 'insecure-registry'), ...(upstream.insecure ? [upstream.host] : [])], events: out.event, fetch: { timeoutMs: 15_000, maxAttempts: 3 } });
     const ttlMs = parseDuration(str(args, 'cache-ttl') ?? '5m', '--cache-ttl');
     const denyTtlMs = parseDuration(str(args, 'deny-ttl') ?? '10s', '--deny-ttl');

@@ -1,12 +1,16 @@
 // The standalone decider: resolve a reference to a digest (one registry call for a tag), then verify that digest
 // with the shared `verifyImage` core, cached per repository and digest; an index passes when every child does.
+// A fresh verification summary of that digest signed by a `--trust-gate` key (same policy and trust) is accepted instead.
 import type { VerifyOptions } from '../../attest/index.js';
+import type { Digest } from '../../core/digest.js';
 import { isMlbuildError } from '../../core/index.js';
 import { atlasOf, type ImageFinding } from '../../pipeline/image-findings.js';
 import { verifyImage } from '../../pipeline/image-verify.js';
 import type { ModelStore } from '../../pipeline/model-store.js';
 import type { Policy } from '../../policy/index.js';
-import { formatPlatform, isIndex, parseReference, RegistryClient, type Descriptor, type RegistryClientOptions } from '../../registry/index.js';
+import { formatPlatform, isIndex, parseReference, RegistryClient, type Descriptor, type ImageReference, type RegistryClientOptions } from '../../registry/index.js';
+import { policyDigest, trustDigest } from '../context.js';
+import { hasTrustedSummary, type SummaryTrust } from '../summary-trust.js';
 import { DecisionCache, type CacheStats } from './cache.js';
 import type { Decide, Decision, DecisionFinding } from './types.js';
 
@@ -21,12 +25,14 @@ export interface DeciderOptions {
   ttlMs?: number;
   /** How long a refusal is kept (default 30 seconds). */
   denyTtlMs?: number;
+  /** Public keys (PEM) of gates whose signed verification summaries are accepted instead of verifying (`--trust-gate`). */
+  trustGate?: string[];
 }
 
-/** A decider with its counters: `verifications` counts digests actually verified (cache misses). */
+/** A decider with its counters: `verifications` counts digests actually verified, `summaries` those a trusted gate's summary decided. */
 export interface Decider {
   decide: Decide;
-  stats: CacheStats & { verifications: number };
+  stats: CacheStats & { verifications: number; summaries: number };
 }
 
 function toFindings(list: ImageFinding[], prefix = ''): DecisionFinding[] {
@@ -44,12 +50,17 @@ export function createDecider(opts: DeciderOptions): Decider {
   const ttl = opts.ttlMs ?? 300_000;
   const denyTtl = opts.denyTtlMs ?? 30_000;
   const cache = new DecisionCache<Decision>((d) => (d.ok ? ttl : denyTtl));
-  const stats = Object.assign(cache.stats, { verifications: 0 });
+  const stats = Object.assign(cache.stats, { verifications: 0, summaries: 0 });
   const verifyOpts = { trust: opts.trust, policy: opts.policy, store: opts.store, client };
+  const summaryTrust: SummaryTrust = { policyDigest: policyDigest(opts.policy), trustDigest: trustDigest(opts.trust), keys: opts.trustGate ?? [], ttlMs: ttl };
 
-  async function verifyDigest(repository: string, digest: string): Promise<Decision> {
+  async function verifyDigest(ref: ImageReference, digest: Digest): Promise<Decision> {
+    if (await hasTrustedSummary(client, ref, digest, summaryTrust)) {
+      stats.summaries++;
+      return { ok: true, digest, findings: [] };
+    }
     stats.verifications++;
-    const pinned = `${repository}@${digest}`;
+    const pinned = `${ref.repository}@${digest}`;
     const top = await client.getManifest(pinned);
     if (!isIndex(top.manifest)) {
       const r = await verifyImage(pinned, verifyOpts);
@@ -73,7 +84,7 @@ export function createDecider(opts: DeciderOptions): Decider {
     }
     const digest = ref.digest ?? (await client.headManifest(ref))?.digest;
     if (!digest) return { ok: false, findings: [{ kind: 'not-found', message: `${ref.toString()} is not in its registry` }] };
-    return cache.get(`${ref.repository}@${digest}`, () => verifyDigest(ref.repository, digest));
+    return cache.get(`${ref.repository}@${digest}`, () => verifyDigest(ref, digest));
   };
   return { decide, stats };
 }
