@@ -5,7 +5,6 @@ import { describeError, fail } from '../../core/index.js';
 import { bool, str, strs, type Command, type Parsed } from '../command.js';
 import { parseDuration, parseListen, parseUpstream } from './gate-flags.js';
 import { KEY_PASSWORD_ENV } from './keys.js';
-import { admissionFrom, trustGateKeys } from './admission-flags.js';
 import type { Output } from '../output.js';
 
 async function readFlagFile(args: Parsed, flag: string): Promise<Buffer | undefined> {
@@ -72,7 +71,7 @@ Exit 2 bad flags or files; 3 the address cannot be bound.`,
     const trust = await trustFrom(args, policy, 'gate');
     const signKey = str(args, 'sign-key');
     const summarySigner = signKey ? new KeySigner(await loadPrivateKey(signKey, process.env[KEY_PASSWORD_ENV] || undefined)) : undefined;
-    const trustGate = await trustGateKeys(args);
+    const trustGate = await (await import('./admission-flags.js')).trustGateKeys(args);
     const client = new RegistryClient({ insecure: [...strs(args, 'insecure-registry'), ...(upstream.insecure ? [upstream.host] : [])], events: out.event, fetch: { timeoutMs: 15_000, maxAttempts: 3 } });
     const ttlMs = parseDuration(str(args, 'cache-ttl') ?? '5m', '--cache-ttl');
     const denyTtlMs = parseDuration(str(args, 'deny-ttl') ?? '10s', '--deny-ttl');
@@ -82,7 +81,7 @@ Exit 2 bad flags or files; 3 the address cannot be bound.`,
       server = await startGate(
         {
           upstream: client, upstreamHost: upstream.host, trust, policy, store, events: out.event, ttlMs, denyTtlMs, blobs, allowPush: bool(args, 'allow-push'), htpasswd, summarySigner, trustGate,
-          admission: (await admissionFrom(args, out)).handler,
+          admission: (await (await import('./admission-flags.js')).admissionFrom(args, out)).handler,
         },
         { ...listen, tls: cert && key ? { cert, key } : undefined },
       );
@@ -101,7 +100,7 @@ Exit 2 bad flags or files; 3 the address cannot be bound.`,
 async function admissionOnly(args: Parsed, out: Output, listen: { host: string; port: number }): Promise<number> {
   const [cert, key] = [await readFlagFile(args, 'tls-cert'), await readFlagFile(args, 'tls-key')];
   if (Boolean(cert) !== Boolean(key)) fail('USAGE', 'gate: give --tls-cert and --tls-key together');
-  const { handler } = await admissionFrom(args, out);
+  const { handler } = await (await import('./admission-flags.js')).admissionFrom(args, out);
   const { serveAdmission } = await import('../../server/admission/serve.js');
   let server;
   try {
