@@ -20,6 +20,8 @@ export interface LayerScan {
   facts: Record<string, ProbeFacts>;
   /** Files left unhashed because an upper layer hid them in the image scanned. */
   unhashed: string[];
+  /** False when package digests (md5) were not computed for this layer (the bottom layer of a layered image). */
+  md5?: boolean;
 }
 
 /** Options of one layer scan. */
@@ -28,6 +30,8 @@ export interface ScanOptions {
   hidden?: (path: string) => boolean;
   /** Chooses a probe for a visible file. */
   probeFor?: ProbeFactory;
+  /** Compute md5 where a package database could own the path (default true). */
+  md5?: boolean;
 }
 
 const WH = '.wh.';
@@ -56,7 +60,9 @@ export class LayerScanner {
   /** Set when the tar stream is not a tar at all (bad header checksum). */
   fatal: string | undefined;
 
-  constructor(private readonly opts: ScanOptions = {}) {}
+  constructor(private readonly opts: ScanOptions = {}) {
+    if (opts.md5 === false) this.scan.md5 = false;
+  }
 
   /** Reports a tar problem as an unknown (or remembers a fatal one). */
   problem(reason: string, fatal: boolean, path?: string): void {
@@ -137,7 +143,7 @@ export class LayerScanner {
       return undefined;
     }
     const hash = createHash('sha256');
-    const md5 = wantsMd5(path) ? createHash('md5') : undefined;
+    const md5 = this.opts.md5 !== false && wantsMd5(path) ? createHash('md5') : undefined;
     let probe = safeProbe(() => this.opts.probeFor?.(path, size), this, path);
     const scan = this.scan;
     return {

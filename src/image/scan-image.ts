@@ -28,8 +28,11 @@ export async function scanImage(image: Image, opts: ScanImageOptions = {}): Prom
     for (let i = n - 1; i >= 0; i--) {
       const layer = image.layers[i];
       events({ type: 'layer-start', index: i, total: n, diffID: layer.diffID });
+      // Package files are checked against their package's digests where a build step could have replaced them: in
+      // every layer but the bottom one of a layered image (whose files came with the package database itself).
+      const md5 = !(n > 1 && i === 0);
       const cached = await opts.cache?.get(layer.diffID);
-      if (cached && cached.unhashed.every((p) => hidden.hides(p))) {
+      if (cached && cached.unhashed.every((p) => hidden.hides(p)) && (cached.md5 !== false || !md5)) {
         scans[i] = cached;
         events({ type: 'layer-done', index: i, diffID: layer.diffID, bytes: 0, cached: true });
       } else if (layer.bytes.kind === 'export') {
@@ -38,11 +41,11 @@ export async function scanImage(image: Image, opts: ScanImageOptions = {}): Prom
       } else {
         hasher ??= new OffloadHasher();
         const progress = byteEvents(events);
-        let read = await readLayer(layer, { hidden: (p) => hidden.hides(p), probeFor: opts.probeFor }, hasher, progress.add);
+        let read = await readLayer(layer, { hidden: (p) => hidden.hides(p), probeFor: opts.probeFor, md5 }, hasher, progress.add);
         progress.flush();
         // A visible hard link to a name an upper layer deleted: its content was skipped with that name. Read the
         // layer again without skipping, so the link's content is hashed and identified like any other file.
-        if (read.scan.unhashed.some((p) => !hidden.hides(p))) read = await readLayer(layer, { hidden: () => false, probeFor: opts.probeFor }, hasher);
+        if (read.scan.unhashed.some((p) => !hidden.hides(p))) read = await readLayer(layer, { hidden: () => false, probeFor: opts.probeFor, md5 }, hasher);
         scans[i] = read.scan;
         await opts.cache?.put(layer.diffID, read.scan);
         events({ type: 'layer-done', index: i, diffID: layer.diffID, bytes: read.bytes, cached: false });
