@@ -22,6 +22,7 @@ export interface KeylessOptions {
   tlogEntryType?: 'dsse' | 'intoto';
   /** Retries for 5xx/408/429 answers. */
   retries?: number;
+  /** Where SIGSTORE_ID_TOKEN is looked up when no identityToken is given (the wiring passes the process's). */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -31,7 +32,7 @@ export class KeylessSigner implements Signer {
   private readonly builder: DSSEBundleBuilder;
 
   constructor(opts: KeylessOptions = {}) {
-    const env = opts.env ?? process.env;
+    const env = opts.env ?? {};
     const token = opts.identityToken;
     const getToken = typeof token === 'function' ? token : async () => token ?? env[ID_TOKEN_ENV] ?? '';
     const fetchOpts = { timeout: opts.timeout, retry: opts.retries ?? 2 };

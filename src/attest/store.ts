@@ -20,7 +20,7 @@ export interface StoreQuery {
 }
 
 /** The store folder: the given one, else `$MLBUILD_STORE`, else `~/.mlbuild/attestations`. */
-export function defaultStoreDir(env: NodeJS.ProcessEnv = process.env): string {
+export function defaultStoreDir(env: NodeJS.ProcessEnv): string {
   return env.MLBUILD_STORE || join(homedir(), '.mlbuild', 'attestations');
 }
 
@@ -30,7 +30,7 @@ export function defaultStoreDir(env: NodeJS.ProcessEnv = process.env): string {
  * folder listing, so a lost index update or a crashed writer costs a re-parse, never an entry.
  */
 export class AttestationStore {
-  constructor(readonly dir: string = defaultStoreDir()) {}
+  constructor(readonly dir: string) {}
 
   /** Makes the bundle folder now, so that a store path that cannot work fails before any slow work (USAGE or ENVIRONMENT). */
   async prepare(): Promise<void> {

@@ -20,6 +20,12 @@ export interface Parsed {
   positionals: string[];
 }
 
+/** What main hands every command besides its arguments: the global -H host and the run's cancellation signal. */
+export interface RunContext {
+  host?: string;
+  signal: AbortSignal;
+}
+
 /** A CLI command. */
 export interface Command {
   name: string;
@@ -30,7 +36,9 @@ export interface Command {
   details?: string;
   /** Takes over argument parsing entirely (build passes docker's flags through). */
   rawArgs?: boolean;
-  run(args: Parsed & { raw: string[] }, out: Output): Promise<number>;
+  /** The command stops by itself when its signal is aborted (else SIGINT/SIGTERM end the process at once). */
+  cancellable?: boolean;
+  run(args: Parsed & { raw: string[] }, out: Output, ctx: RunContext): Promise<number>;
 }
 
 /** Options every command accepts. */

@@ -1,7 +1,8 @@
 // The CLI entry: global flags, command dispatch, and the single place errors become one line and an exit code.
 import { toolVersion } from '../core/index.js';
 import { commands } from './commands/index.js';
-import { helpText, parseCommandArgs, type Command } from './command.js';
+import { helpText, parseCommandArgs, type Command, type Parsed } from './command.js';
+import { installInterrupts } from './interrupt.js';
 import { Output } from './output.js';
 import { reportError } from './report-error.js';
 
@@ -52,7 +53,6 @@ export async function main(rawArgv: string[]): Promise<number> {
   const usage = (message: string): number => out.failure({ code: 'USAGE', exitCode: 2, message });
   if (hostFlag) {
     if (!host || host.startsWith('-')) return usage('-H/--host needs a value (unix://PATH, tcp://HOST:PORT or ssh://[USER@]HOST[:PORT])');
-    process.env.DOCKER_HOST = host;
   }
   try {
     if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
@@ -84,10 +84,29 @@ export async function main(rawArgv: string[]): Promise<number> {
     const parsed = cmd.rawArgs ? { values: {}, positionals: [] } : parseCommandArgs(cmd, rest);
     if (!cmd.rawArgs) out.json = parsed.values.json === true;
     out.quiet = parsed.values.quiet === true;
-    return await cmd.run({ ...parsed, raw: rest }, out);
+    return await runCommand(cmd, { ...parsed, raw: rest }, out, host);
   } catch (err) {
     return reportError(err, out);
   }
+}
+
+/** Runs one command with SIGINT/SIGTERM turned into its AbortSignal; an interrupted run ends the process with its code. */
+async function runCommand(cmd: Command, args: Parsed & { raw: string[] }, out: Output, host: string | undefined): Promise<number> {
+  const interrupts = installInterrupts(cmd.cancellable === true);
+  let code: number;
+  try {
+    code = await cmd.run(args, out, { host, signal: interrupts.signal });
+  } catch (err) {
+    code = reportError(err, out);
+  } finally {
+    interrupts.dispose();
+  }
+  if (interrupts.code() !== undefined) {
+    // Work the command abandoned must not keep the process alive: exit once stdout has been flushed.
+    const exitCode = code;
+    process.stdout.write('', () => process.exit(exitCode));
+  }
+  return code;
 }
 
 // A closed stdout (e.g. `| head`) ends the process quietly instead of crashing with EPIPE.

@@ -71,7 +71,7 @@ export function checkOutput(value: string): void {
 }
 
 /** Splits `mlbuild build` arguments into docker's (passed through verbatim) and mlbuild's own. */
-export function parseBuildArgs(argv: string[]): BuildArgs {
+export function parseBuildArgs(argv: string[], env: NodeJS.ProcessEnv = {}): BuildArgs {
   const out: BuildArgs = { dockerFlags: [], tags: [], context: '', docker: { buildArgs: {}, quiet: false }, own: {} };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -112,7 +112,7 @@ export function parseBuildArgs(argv: string[]): BuildArgs {
         if (long === '--build-arg') {
           const k = v.indexOf('=');
           if (k > 0) out.docker.buildArgs[v.slice(0, k)] = v.slice(k + 1);
-          else if (process.env[v] !== undefined) out.docker.buildArgs[v] = process.env[v] as string;
+          else if (env[v] !== undefined) out.docker.buildArgs[v] = env[v] as string;
         }
       }
       continue;

@@ -3,9 +3,9 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { MlbuildError, describeError } from '../core/index.js';
 
-/** The docker binary: MLBUILD_DOCKER, else /usr/bin/docker (the distribution's client with BuildKit), else PATH. */
-export function dockerBinary(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.MLBUILD_DOCKER) return env.MLBUILD_DOCKER;
+/** The docker binary: the one asked for, else /usr/bin/docker (the distribution's client with BuildKit), else PATH. */
+export function dockerBinary(chosen?: string): string {
+  if (chosen) return chosen;
   return existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
 }
 
@@ -23,36 +23,38 @@ export interface DockerRunOptions {
   /** 'inherit' streams docker's output as it comes (builds); 'stderr' streams both of docker's streams to our stderr
    * (keeps stdout for a --json report); 'pipe' captures it. */
   stdio?: 'inherit' | 'stderr' | 'pipe';
+  /** The child's environment (default: inherited). */
   env?: NodeJS.ProcessEnv;
   binary?: string;
+  /** Aborting forwards the abort reason's signal (SIGINT unless the reason is 'SIGTERM') to docker. */
+  signal?: AbortSignal;
 }
 
-/** Runs `docker ARGS…`; SIGINT/SIGTERM received meanwhile are forwarded and reported as `interrupted`. */
+/** Which docker CLI runs, and with what environment (built once by the wiring). */
+export type DockerCliOptions = Pick<DockerRunOptions, 'binary' | 'env'>;
+
+/** Runs `docker ARGS…`; an abort meanwhile is forwarded to docker as a signal and reported as `interrupted`. */
 export function runDocker(args: string[], opts: DockerRunOptions = {}): Promise<DockerRun> {
   const bin = opts.binary ?? dockerBinary();
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: opts.stdio === 'inherit' ? ['inherit', 'inherit', 'inherit'] : opts.stdio === 'stderr' ? ['inherit', 2, 'inherit'] : ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
+    const child = spawn(bin, args, { stdio: opts.stdio === 'inherit' ? ['inherit', 'inherit', 'inherit'] : opts.stdio === 'stderr' ? ['inherit', 2, 'inherit'] : ['ignore', 'pipe', 'pipe'], env: opts.env });
     let interrupted: NodeJS.Signals | undefined;
-    const forward = (sig: NodeJS.Signals) => {
-      interrupted = sig;
-      child.kill(sig);
+    const onAbort = () => {
+      interrupted = opts.signal?.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
+      child.kill(interrupted);
     };
-    const onInt = () => forward('SIGINT');
-    const onTerm = () => forward('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
+    if (opts.signal?.aborted) onAbort();
+    else opts.signal?.addEventListener('abort', onAbort, { once: true });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout?.on('data', (b: Buffer) => out.push(b));
     child.stderr?.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e) => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
+      opts.signal?.removeEventListener('abort', onAbort);
       reject(new MlbuildError('ENGINE_UNAVAILABLE', `cannot run ${bin}: ${describeError(e)}`, { hint: 'install the docker CLI or set MLBUILD_DOCKER' }));
     });
     child.on('close', (code, signal) => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
+      opts.signal?.removeEventListener('abort', onAbort);
       resolve({
         code: code ?? (signal ? 128 + (signal === 'SIGINT' ? 2 : 15) : 1),
         interrupted,

@@ -79,7 +79,7 @@ export function parseDockerHost(dockerHost: string, tls?: EngineTls): EngineEndp
 }
 
 /** The endpoint of a named docker context ($DOCKER_CONFIG/contexts/meta/<sha256 of name>/meta.json and its tls folder). */
-export function contextEndpoint(name: string, env: NodeJS.ProcessEnv = process.env): EngineEndpoint | undefined {
+export function contextEndpoint(name: string, env: NodeJS.ProcessEnv): EngineEndpoint | undefined {
   if (name === 'default') return undefined;
   const id = createHash('sha256').update(name).digest('hex');
   const dir = dockerConfigDir(env);
@@ -106,7 +106,7 @@ function currentContext(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 /** The engine docker itself would use: DOCKER_HOST (with docker's TLS variables), else the current context, else the default socket. */
-export function engineEndpoint(dockerHost?: string, env: NodeJS.ProcessEnv = process.env): EngineEndpoint {
+export function engineEndpoint(dockerHost: string | undefined, env: NodeJS.ProcessEnv): EngineEndpoint {
   const host = dockerHost ?? env.DOCKER_HOST;
   if (host) return parseDockerHost(host, host.startsWith('tcp://') ? tlsFromEnv(env) : undefined);
   const context = currentContext(env);

@@ -1,7 +1,7 @@
 // A narrow Docker Engine API client (only the calls mlbuild uses) over the engine's socket, TCP, TLS or ssh.
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { fail, describeError, MlbuildError } from '../core/index.js';
-import { engineEndpoint, type EngineEndpoint } from './engine-endpoint.js';
+import type { EngineEndpoint } from './engine-endpoint.js';
 import { engineRequest } from './engine-transport.js';
 
 /** The subset of `GET /images/{name}/json` mlbuild reads. */
@@ -19,7 +19,11 @@ export interface ImageInspect {
 
 /** A Docker Engine API client with only the calls used here. */
 export class DockerEngine {
-  constructor(readonly endpoint: EngineEndpoint = engineEndpoint()) {}
+  /** `export` forces the engine's export stream for image layers instead of reading overlay2 in place. */
+  constructor(
+    readonly endpoint: EngineEndpoint,
+    readonly layerRead: 'auto' | 'export' = 'auto',
+  ) {}
 
   /** Sends a request; returns the raw response (status not checked). */
   raw(method: string, path: string, body?: Buffer | string, headers: OutgoingHttpHeaders = body ? { 'content-type': 'application/json' } : {}): Promise<IncomingMessage> {

@@ -11,7 +11,7 @@ export function sshDialArgs(ssh: EngineSsh): string[] {
 }
 
 /** Spawns ssh running `docker system dial-stdio` on the host and returns its stdin/stdout as one duplex stream. */
-export function sshDial(ssh: EngineSsh, env: NodeJS.ProcessEnv = process.env): Duplex {
+export function sshDial(ssh: EngineSsh, env?: NodeJS.ProcessEnv): Duplex {
   const child = spawn('ssh', sshDialArgs(ssh), { stdio: ['pipe', 'pipe', 'pipe'], env });
   let stderr = '';
   child.stderr.setEncoding('utf8');

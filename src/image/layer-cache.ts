@@ -8,9 +8,9 @@ import type { LayerScan } from './layer-scan.js';
 /** Bump when LayerScan's shape or any probe's facts change. */
 const CACHE_VERSION = 3;
 
-/** Where layer scans are cached: MLBUILD_CACHE_DIR, else ~/.cache/mlbuild. */
-export function defaultCacheDir(): string {
-  return process.env.MLBUILD_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'mlbuild');
+/** Where layer scans are cached by default: MLBUILD_CACHE_DIR, else $XDG_CACHE_HOME/mlbuild, else ~/.cache/mlbuild. */
+export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
+  return env.MLBUILD_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'mlbuild');
 }
 
 /** A directory of `<diffID hex>.json` scans; `key` distinguishes probe sets. */

@@ -5,6 +5,7 @@ import { openOciDir } from './sources/oci-dir.js';
 import { openDaemonImage, daemonHasImage } from './sources/daemon.js';
 import { formatPlatform, platformMatches, type Platform } from './platform.js';
 import type { Image } from './types.js';
+import type { DockerEngine } from '../docker/engine.js';
 
 /** Opens a registry image; provided by the registry module and wired in by the pipeline. */
 export type RegistryOpener = (ref: string, target: string, platform?: Platform) => Promise<Image>;
@@ -12,6 +13,8 @@ export type RegistryOpener = (ref: string, target: string, platform?: Platform) 
 /** Options for opening a target. */
 export interface OpenOptions {
   platform?: Platform;
+  /** The Docker engine for `docker:` and bare targets, made on first use (without one, bare targets go to the registry). */
+  engine?: () => DockerEngine;
   openRegistry?: RegistryOpener;
 }
 
@@ -43,7 +46,8 @@ async function openByScheme(target: string, opts: OpenOptions): Promise<Image> {
   const rest = target.slice(colon + 1);
   switch (scheme) {
     case 'docker':
-      return openDaemonImage(rest, target);
+      if (!opts.engine) fail('ENVIRONMENT', `${target}: no Docker engine was given`);
+      return openDaemonImage(rest, target, opts.engine());
     case 'docker-archive': {
       const [file, tag] = rest.includes(':') && !/^[^:]+\.tar$/.test(rest) ? splitTagged(rest) : [rest, undefined];
       return openDockerArchive(file, target, tag);
@@ -58,7 +62,10 @@ async function openByScheme(target: string, opts: OpenOptions): Promise<Image> {
       return opts.openRegistry(rest, target, opts.platform);
     default:
       if (target === '') fail('BAD_TARGET', 'no image target given');
-      if (await daemonHasImage(target).catch(() => false)) return openDaemonImage(target, target);
+      if (opts.engine) {
+        const engine = await Promise.resolve().then(opts.engine).catch(() => undefined);
+        if (engine && (await daemonHasImage(target, engine).catch(() => false))) return openDaemonImage(target, target, engine);
+      }
       if (!opts.openRegistry) fail('NOT_FOUND', `image ${target} not found in the Docker engine`);
       return opts.openRegistry(target, target, opts.platform);
   }

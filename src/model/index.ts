@@ -7,5 +7,5 @@ export { parseLfsPointer, readLfsPointer, LFS_POINTER_MAX, type LfsPointer } fro
 export { hashFiles, warmHashWorkers, HASH_CHUNK, type FileHash } from './hash-pool.js';
 export { scanModel, type ModelScan, type ScannedFile } from './scan.js';
 export { readCardFacts, CARD_NAMES, type CardFacts } from './card.js';
-export { makeTempFolder, type TempFolder } from './temp.js';
+export { makeTempFolder, removeTempFoldersSync, type TempFolder } from './temp.js';
 export { cloneAt, cloneFacts, runGit, GIT_ENV } from './git.js';

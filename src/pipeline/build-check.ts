@@ -4,6 +4,7 @@ import type { VerifyOptions } from '../attest/index.js';
 import type { InvModel } from '../catalog/index.js';
 import { noEvents, type EventSink } from '../core/index.js';
 import type { ModelFetch } from '../docker/index.js';
+import type { DockerEngine } from '../docker/engine.js';
 import { openImage } from '../image/open.js';
 import type { MergedTree } from '../image/merge.js';
 import { allowUnattested, ATLAS, defaultFilesPolicy, defaultPolicy, evaluatePolicy, fileFindings, type Policy } from '../policy/index.js';
@@ -37,6 +38,8 @@ export interface BuildCheckOptions {
   allowUnattested: boolean;
   fetches: Array<ModelFetch & { subjectDigest?: string }>;
   cacheDir?: string | false;
+  /** The engine the image was built in. */
+  engine: DockerEngine;
   events?: EventSink;
   /** The local build context folder: files copied from it are owned by "context" (matched by digest). */
   contextDir?: string;
@@ -79,7 +82,7 @@ function whereInImage(f: { model?: string; path?: string }, models: InvModel[], 
 /** Checks a built image (by ID) against the attestation store and the policy. */
 export async function checkBuiltImage(imageId: string, opts: BuildCheckOptions): Promise<BuildCheck> {
   const events = opts.events ?? noEvents;
-  const image = await openImage(`docker:${imageId}`);
+  const image = await openImage(`docker:${imageId}`, { engine: () => opts.engine });
   try {
     events({ type: 'step', name: 'scanning the image', detail: imageId.slice(0, 19) });
     const { inventory, tree } = await inventoryOf(image, { cacheDir: opts.cacheDir, events });

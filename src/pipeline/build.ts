@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Signer, VerifyOptions } from '../attest/index.js';
 import { noEvents, type EventSink } from '../core/index.js';
-import { DockerEngine, runDocker, type BuildArgs } from '../docker/index.js';
+import { runDocker, type BuildArgs, type DockerCliOptions, type DockerEngine } from '../docker/index.js';
 import type { Finding, Policy } from '../policy/index.js';
 import type { RegistryClientOptions } from '../registry/index.js';
 import type { FilesMode } from '../sbom/inventory.js';
@@ -31,6 +31,13 @@ export interface BuildContext {
   cacheDir?: string | false;
   /** Where docker's own output goes: 'stderr' keeps stdout clean for the --json report (default 'inherit'). */
   dockerOutput?: 'inherit' | 'stderr';
+  /** The engine client (made when first needed: input errors come first) and the docker CLI to build with. */
+  engine: () => DockerEngine;
+  docker?: DockerCliOptions;
+  /** The SBOM timestamp's clock (the wiring honours SOURCE_DATE_EPOCH). */
+  sbomTime?: () => Date;
+  /** Aborting stops the build: docker is signalled, or the check stops; nothing is tagged, temp files are removed. */
+  signal?: AbortSignal;
   events?: EventSink;
 }
 
@@ -62,6 +69,17 @@ async function discard(engine: DockerEngine, imageId: string, existed: boolean):
   }
 }
 
+/** Settles with `work`, or with 'aborted' as soon as the signal fires (the work is then abandoned). */
+function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T | 'aborted'> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.resolve('aborted');
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve('aborted');
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /** Runs the whole build; never tags or pushes an image whose check failed, nor tags one before its SBOM is signed and stored. */
 export async function runBuild(args: BuildArgs, ctx: BuildContext): Promise<BuildReport> {
   const events = ctx.events ?? noEvents;
@@ -87,18 +105,14 @@ export async function runBuild(args: BuildArgs, ctx: BuildContext): Promise<Buil
     }
     report.warnings.push(...pre.findings);
   }
-  const engine = new DockerEngine();
+  const engine = ctx.engine();
   await engine.ping();
   const tmp = await mkdtemp(join(tmpdir(), 'mlbuild-build-'));
   let imageId: string | undefined;
   let existed = false;
-  // Ctrl-C after docker finished (during the check): remove temp files and the untagged image, then exit.
-  const onSignal = () => {
-    void (async () => {
-      await rm(tmp, { recursive: true, force: true });
-      if (imageId) await discard(engine, imageId, existed);
-      process.exit(130);
-    })();
+  const interrupted = (): BuildReport => {
+    report.status = 'interrupted';
+    return report;
   };
   try {
     const iid = join(tmp, 'iid');
@@ -106,12 +120,9 @@ export async function runBuild(args: BuildArgs, ctx: BuildContext): Promise<Buil
     const later = Promise.all([import('./build-check.js'), import('./build-publish.js')]);
     later.catch(() => undefined);
     events({ type: 'step', name: 'building', detail: args.context });
-    const run = await runDocker(['build', ...args.dockerFlags, '--iidfile', iid, args.context], { stdio: ctx.dockerOutput ?? 'inherit' });
+    const run = await runDocker(['build', ...args.dockerFlags, '--iidfile', iid, args.context], { ...ctx.docker, signal: ctx.signal, stdio: ctx.dockerOutput ?? 'inherit' });
     report.dockerCode = run.code;
-    if (run.interrupted) {
-      report.status = 'interrupted';
-      return report;
-    }
+    if (run.interrupted || ctx.signal?.aborted) return interrupted();
     if (run.code !== 0) {
       report.status = 'build-failed';
       return report;
@@ -119,41 +130,52 @@ export async function runBuild(args: BuildArgs, ctx: BuildContext): Promise<Buil
     const iidText = await readFile(iid, 'utf8');
     imageId = iidText.trim();
     report.imageId = imageId;
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    existed = ((await engine.inspectImage(imageId)).RepoTags ?? []).length > 0;
-    const [{ checkBuiltImage }, { publishBuild }] = await later;
-    const check = await checkBuiltImage(imageId, { store: ctx.store, trust: ctx.trust, policy: ctx.policy, allowUnattested: ctx.allowUnattested, fetches: pre.fetches, cacheDir: ctx.cacheDir, events, contextDir: args.context });
-    report.models = check.inventory.catalog.models.map((m) => ({ name: m.name, path: `/${m.path}`, attested: Boolean(m.attestation), attestation: m.attestation?.bundleDigest ?? m.attestation?.subjectDigest }));
-    report.warnings.push(...check.warnings);
-    if (check.findings.length > 0) {
-      report.status = 'check-failed';
-      report.findings = check.findings;
-      await discard(engine, imageId, existed);
+    const builtId = imageId;
+    // Interrupted after docker finished (during the check or publish): the finally block removes temp files and the
+    // untagged image; the abandoned work's result is ignored.
+    const rest = await unlessAborted((async () => {
+      existed = ((await engine.inspectImage(builtId)).RepoTags ?? []).length > 0;
+      const [{ checkBuiltImage }, { publishBuild }] = await later;
+      const check = await checkBuiltImage(builtId, { store: ctx.store, trust: ctx.trust, policy: ctx.policy, allowUnattested: ctx.allowUnattested, fetches: pre.fetches, cacheDir: ctx.cacheDir, engine, events, contextDir: args.context });
+      if (ctx.signal?.aborted) return 'aborted' as const;
+      report.models = check.inventory.catalog.models.map((m) => ({ name: m.name, path: `/${m.path}`, attested: Boolean(m.attestation), attestation: m.attestation?.bundleDigest ?? m.attestation?.subjectDigest }));
+      report.warnings.push(...check.warnings);
+      if (check.findings.length > 0) {
+        report.status = 'check-failed';
+        report.findings = check.findings;
+        await discard(engine, builtId, existed);
+        return report;
+      }
+      const published = await publishBuild({
+        imageId: builtId,
+        tags: args.tags,
+        inventory: check.inventory,
+        files: ctx.files,
+        signer: ctx.signer,
+        store: ctx.store,
+        push: ctx.push,
+        sbomOut: ctx.sbomOut,
+        quiet: args.docker.quiet,
+        registry: ctx.registry,
+        dockerOutput: ctx.dockerOutput,
+        engine,
+        docker: ctx.docker,
+        sbomTime: ctx.sbomTime,
+        signal: ctx.signal,
+        events,
+      });
+      // docker's own bytes (the classic builder ends the ID with a newline, BuildKit does not).
+      if (args.iidfile) await writeFile(args.iidfile, iidText);
+      const { sbom: _sbom, ...kept } = published;
+      report.published = kept;
       return report;
+    })(), ctx.signal);
+    if (rest === 'aborted') {
+      await discard(engine, builtId, existed);
+      return interrupted();
     }
-    const published = await publishBuild({
-      imageId,
-      tags: args.tags,
-      inventory: check.inventory,
-      files: ctx.files,
-      signer: ctx.signer,
-      store: ctx.store,
-      push: ctx.push,
-      sbomOut: ctx.sbomOut,
-      quiet: args.docker.quiet,
-      registry: ctx.registry,
-      dockerOutput: ctx.dockerOutput,
-      events,
-    });
-    // docker's own bytes (the classic builder ends the ID with a newline, BuildKit does not).
-    if (args.iidfile) await writeFile(args.iidfile, iidText);
-    const { sbom: _sbom, ...rest } = published;
-    report.published = rest;
-    return report;
+    return rest;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
     await rm(tmp, { recursive: true, force: true });
   }
 }

@@ -3,6 +3,7 @@
 import { buildStatement, CYCLONEDX_PREDICATE_TYPE, type Signer, type StoreEntry } from '../attest/index.js';
 import type { BundleJson } from '../attest/bundle.js';
 import { fail, noEvents, sha256Digest, type Digest, type EventSink } from '../core/index.js';
+import type { DockerEngine } from '../docker/engine.js';
 import { openImage } from '../image/open.js';
 import { formatPlatform, parsePlatform } from '../image/platform.js';
 import { RegistryClient, type RegistryClientOptions } from '../registry/index.js';
@@ -12,7 +13,7 @@ import { resolveImageSubject, type ImageSubject } from './image-subject.js';
 import type { ModelStore } from './model-store.js';
 import { publishAttestation, type PublishedReferrer } from './referrer.js';
 import { openRegistryImage } from './registry-image.js';
-import { inventoryOf, sbomTimestamp } from './sbom.js';
+import { inventoryOf, now } from './sbom.js';
 
 /** Options of attestImage. */
 export interface AttestImageOptions {
@@ -26,6 +27,10 @@ export interface AttestImageOptions {
   files?: FilesMode;
   cacheDir?: string | false;
   registry?: RegistryClientOptions;
+  /** The engine for `docker:` and bare targets, made on first use. */
+  engine?: () => DockerEngine;
+  /** The SBOM timestamp's clock (the wiring honours SOURCE_DATE_EPOCH); default now. */
+  sbomTime?: () => Date;
   events?: EventSink;
 }
 
@@ -47,7 +52,7 @@ export async function attestImage(target: string, opts: AttestImageOptions): Pro
   const events = opts.events ?? noEvents;
   const client = new RegistryClient({ ...opts.registry, events: opts.registry?.events ?? events });
   const platform = opts.platform ? parsePlatform(opts.platform) : undefined;
-  const image = await openImage(target, { platform, openRegistry: (ref, t, p) => openRegistryImage(ref, t, p, { ...opts.registry, events }) });
+  const image = await openImage(target, { platform, engine: opts.engine, openRegistry: (ref, t, p) => openRegistryImage(ref, t, p, { ...opts.registry, events }) });
   try {
     const imagePlatform = opts.platform ?? (image.config.os && image.config.architecture ? formatPlatform({ os: image.config.os, architecture: image.config.architecture, variant: image.config.variant }) : undefined);
     const subject = await resolveImageSubject(client, image, target, imagePlatform);
@@ -61,7 +66,7 @@ export async function attestImage(target: string, opts: AttestImageOptions): Pro
       const pinned = `${subject.name}@${subject.descriptor.digest}`;
       if (!inventory.image.repoDigests.includes(pinned)) inventory.image.repoDigests = [...inventory.image.repoDigests, pinned];
     }
-    const sbom = toCycloneDx(inventory, { files: opts.files ?? 'all', timestamp: sbomTimestamp() });
+    const sbom = toCycloneDx(inventory, { files: opts.files ?? 'all', timestamp: (opts.sbomTime ?? now)() });
     const digest = subject.kind === 'manifest' ? subject.descriptor.digest : subject.digest;
     const statement = buildStatement([{ name: subject.name, digest }], CYCLONEDX_PREDICATE_TYPE, JSON.parse(sbom) as Record<string, unknown>);
     events({ type: 'step', name: 'signing', detail: `${subject.name}@${digest}` });

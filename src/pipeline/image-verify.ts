@@ -25,6 +25,8 @@ export interface VerifyImageOptions {
   registry?: RegistryClientOptions;
   /** A client to use instead of one made from `registry`. */
   client?: RegistryClient;
+  /** Aborting stops the verification between steps (an INTERRUPTED error; never a pass). */
+  signal?: AbortSignal;
   events?: EventSink;
 }
 
@@ -67,6 +69,10 @@ export function imageReference(ref: string): ImageReference {
   return parseReference(ref.replace(/^registry:/, ''));
 }
 
+function stopIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) fail('INTERRUPTED', 'verification interrupted');
+}
+
 /** Verifies an image in its registry; throws only for bad input (exit 2) and environment errors (exit 3). */
 export async function verifyImage(refText: string, opts: VerifyImageOptions): Promise<ImageVerifyReport> {
   const events = opts.events ?? noEvents;
@@ -96,6 +102,7 @@ export async function verifyImage(refText: string, opts: VerifyImageOptions): Pr
   const sboms: TrustedStatement[] = [];
   const modelStatements: TrustedStatement[] = [];
   for (const subject of subjects) {
+    stopIfAborted(opts.signal);
     events({ type: 'step', name: 'referrers', detail: `${ref.repository}@${subject}` });
     const scan = await scanReferrers(client, repo, subject, opts.trust);
     report.referrers.push(...scan.checks);
@@ -109,6 +116,7 @@ export async function verifyImage(refText: string, opts: VerifyImageOptions): Pr
     report.findings.push({ kind: 'no-attestation', fatal: true, message: `no trusted SBOM attestation for ${ref.repository}@${digest} (${seen} bundle referrer(s) checked)` });
     return report;
   }
+  stopIfAborted(opts.signal);
   const image = { ref: report.ref, repository: report.repository, digest, mediaType: resolved.mediaType, configDigest: report.configDigest ?? null };
   // Referrer digest order: deterministic, and chosen by nothing a pusher can set without a signature.
   for (const t of [...sboms].sort((a, b) => a.check.referrer.localeCompare(b.check.referrer))) {

@@ -1,7 +1,8 @@
-// Choosing the attestation store: `--store DIR` or `oci://REGISTRY/REPO`, else $MLBUILD_STORE, else ~/.mlbuild/attestations.
+// Choosing the attestation store: `--store DIR` or `oci://REGISTRY/REPO`, else the default the wiring resolved.
 import type { Digest } from '../core/digest.js';
 import { fail } from '../core/errors.js';
-import { AttestationStore, defaultStoreDir, type StoreQuery } from '../attest/store.js';
+import { AttestationStore, type StoreQuery } from '../attest/store.js';
+import type { RegistryClientOptions } from '../registry/client.js';
 import type { StoreEntry } from '../attest/store-entry.js';
 import type { BundleJson } from '../attest/bundle.js';
 
@@ -18,10 +19,20 @@ export interface ModelStore {
   prepare?(): Promise<void>;
 }
 
-/** Opens the store named by `spec` (or the environment's default); the OCI client loads only for oci:// stores. */
-export async function openModelStore(spec?: string, env: NodeJS.ProcessEnv = process.env): Promise<ModelStore> {
-  const where = spec && spec !== '' ? spec : defaultStoreDir(env);
-  if (where.startsWith('oci://')) return new (await import('./model-store-oci.js')).OciAttestationStore(where);
+/** Where stores are found when no spec is given, and how oci:// stores reach their registry. */
+export interface StoreDefaults {
+  /** The store used without a spec (the wiring resolves $MLBUILD_STORE, else ~/.mlbuild/attestations). */
+  defaultStore: string;
+  registry?: RegistryClientOptions;
+}
+
+/** Opens the store named by `spec` (or the default); the OCI client loads only for oci:// stores. */
+export async function openModelStore(spec: string | undefined, defaults: StoreDefaults): Promise<ModelStore> {
+  const where = spec && spec !== '' ? spec : defaults.defaultStore;
+  if (where.startsWith('oci://')) {
+    const [{ OciAttestationStore }, { RegistryClient }] = await Promise.all([import('./model-store-oci.js'), import('../registry/client.js')]);
+    return new OciAttestationStore(where, new RegistryClient(defaults.registry));
+  }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(where)) fail('USAGE', `unsupported store ${where} (use a folder or oci://REGISTRY/REPO)`);
   const store = new AttestationStore(where) as AttestationStore & { location: string };
   store.location = where;
@@ -29,8 +40,8 @@ export async function openModelStore(spec?: string, env: NodeJS.ProcessEnv = pro
 }
 
 /** Opens a store to read from: a folder the user named (spec given) must exist (NOT_FOUND naming it, not an empty list). */
-export async function openExistingModelStore(spec?: string, env: NodeJS.ProcessEnv = process.env): Promise<ModelStore> {
-  const store = await openModelStore(spec, env);
+export async function openExistingModelStore(spec: string | undefined, defaults: StoreDefaults): Promise<ModelStore> {
+  const store = await openModelStore(spec, defaults);
   if (spec && store instanceof AttestationStore) await store.assertExists();
   return store;
 }

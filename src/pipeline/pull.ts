@@ -1,11 +1,12 @@
 // The `pull` workflow: verify the image, then pull exactly the verified digest (never the tag) and tag it locally.
-import { DockerEngine } from '../docker/index.js';
+import type { DockerEngine } from '../docker/index.js';
 import { pullByDigest } from './engine-pull.js';
 import { imageReference, verifyImage, type ImageVerifyReport, type VerifyImageOptions } from './image-verify.js';
 
 /** Options of pullVerified: those of verifyImage, plus the engine and the docker config folder for credentials. */
 export interface PullOptions extends VerifyImageOptions {
-  engine?: DockerEngine;
+  /** The engine to pull into (made only once the image has passed). */
+  engine: () => DockerEngine;
   dockerConfigDir?: string;
 }
 
@@ -21,7 +22,7 @@ export async function pullVerified(refText: string, opts: PullOptions): Promise<
   const report: PullReport = await verifyImage(refText, opts);
   if (!report.ok) return report;
   const ref = imageReference(refText);
-  const engine = opts.engine ?? new DockerEngine();
+  const engine = opts.engine();
   opts.events?.({ type: 'step', name: 'pulling', detail: `${ref.repository}@${report.digest}` });
   const got = await pullByDigest(engine, ref, report.digest, { configDigest: report.configDigest, platform: opts.platform, dockerConfigDir: opts.dockerConfigDir ?? opts.registry?.dockerConfigDir });
   report.pulled = got.pulled;

@@ -4,7 +4,7 @@ import { allCatalogers, fileOwners, ownershipSummary, probeFactory, probeKey, ru
 import { openImage, type OpenOptions } from '../image/open.js';
 import { scanImage } from '../image/scan-image.js';
 import { MergedTree } from '../image/merge.js';
-import { LayerCache, defaultCacheDir } from '../image/layer-cache.js';
+import { LayerCache } from '../image/layer-cache.js';
 import type { Image } from '../image/types.js';
 import { toCycloneDx } from '../sbom/cyclonedx.js';
 import type { FilesMode, Inventory } from '../sbom/inventory.js';
@@ -12,7 +12,7 @@ import type { FilesMode, Inventory } from '../sbom/inventory.js';
 /** Options of the SBOM workflow. */
 export interface SbomOptions extends OpenOptions {
   files?: FilesMode;
-  /** Layer cache folder; false disables the cache. */
+  /** Layer cache folder (the wiring resolves the default); false or omitted: no cache. */
   cacheDir?: string | false;
   events?: EventSink;
   timestamp?: Date;
@@ -21,7 +21,7 @@ export interface SbomOptions extends OpenOptions {
 /** Scans an opened image into an inventory (and the merged tree, for callers that check files). */
 export async function inventoryOf(image: Image, opts: SbomOptions = {}): Promise<{ inventory: Inventory; tree: MergedTree }> {
   const catalogers = allCatalogers;
-  const cache = opts.cacheDir === false ? undefined : new LayerCache(opts.cacheDir ?? defaultCacheDir(), probeKey(catalogers));
+  const cache = typeof opts.cacheDir === 'string' ? new LayerCache(opts.cacheDir, probeKey(catalogers)) : undefined;
   const scans = await scanImage(image, { probeFor: probeFactory(catalogers), cache, events: opts.events ?? noEvents });
   const tree = MergedTree.fromScans(scans);
   const catalog = runCatalogers(catalogers, tree);
@@ -61,11 +61,8 @@ export function settleOwnership(inventory: Inventory, view: FileView, events: Ev
   for (const u of inventory.ownership.unaccounted) events({ type: 'unaccounted', kind: u.kind, files: u.files, bytes: u.bytes });
 }
 
-/** The SBOM timestamp: SOURCE_DATE_EPOCH when set, else now. */
-export function sbomTimestamp(): Date {
-  const epoch = process.env.SOURCE_DATE_EPOCH;
-  return epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
-}
+/** The current time: the default SBOM clock. */
+export const now = (): Date => new Date();
 
 /** Produces the CycloneDX JSON of a target. */
 export async function generateSbom(target: string, opts: SbomOptions = {}): Promise<{ json: string; inventory: Inventory }> {
@@ -73,7 +70,7 @@ export async function generateSbom(target: string, opts: SbomOptions = {}): Prom
   try {
     const { inventory, tree } = await inventoryOf(image, opts);
     settleOwnership(inventory, tree, opts.events);
-    const json = toCycloneDx(inventory, { files: opts.files ?? 'all', timestamp: opts.timestamp ?? sbomTimestamp() });
+    const json = toCycloneDx(inventory, { files: opts.files ?? 'all', timestamp: opts.timestamp ?? now() });
     return { json, inventory };
   } finally {
     await image.close();

@@ -22,12 +22,12 @@ export interface DockerConfig {
 export const DOCKER_HUB_SERVER = 'https://index.docker.io/v1/';
 
 /** The folder holding `config.json`: `$DOCKER_CONFIG`, else `~/.docker`. */
-export function dockerConfigDir(env: NodeJS.ProcessEnv = process.env): string {
+export function dockerConfigDir(env: NodeJS.ProcessEnv): string {
   return env.DOCKER_CONFIG || join(homedir(), '.docker');
 }
 
 /** Reads `config.json`; a missing file is an empty config, a malformed one a coded error. */
-export async function loadDockerConfig(dir = dockerConfigDir()): Promise<DockerConfig> {
+export async function loadDockerConfig(dir = dockerConfigDir({})): Promise<DockerConfig> {
   const path = join(dir, 'config.json');
   let text: string;
   try {

@@ -1,9 +1,10 @@
 // `mlbuild attest image TARGET`: the image's SBOM in a signed in-toto statement, stored, and with --push attached
 // to the image manifest as an OCI referrer (this covers what a separate `attach` command would do).
 import { fail, writeFileAtomic } from '../../core/index.js';
-import { bool, str, type Command } from '../command.js';
-import { REGISTRY_OPTIONS, registryOptions } from './image-flags.js';
-import { KEY_PASSWORD_ENV } from './keys.js';
+import { bool, str, strs, type Command } from '../command.js';
+import { makeSigner, KEY_PASSWORD_ENV, signerFlags } from '../trust.js';
+import { wiringFor } from '../wiring.js';
+import { REGISTRY_OPTIONS } from './image-flags.js';
 
 /** The attest image command. */
 export const attestImageCommand: Command = {
@@ -30,22 +31,25 @@ manifest's config digest is the scanned image ID; an image that was never pushed
 local store only, and --push refuses it. The referrer layout is the one cosign v3 and GitHub attestations use.
 Exit 0 signed; 2 bad input (bad flag or TARGET, a key file that is unreadable or needs another password);
 3 engine or registry unreachable.`,
-  async run(args, out) {
-    const [{ attestImage }, { openModelStore }, { signerFrom }] = await Promise.all([import('../../pipeline/image-attest.js'), import('../../pipeline/model-store.js'), import('./image-trust.js')]);
+  async run(args, out, cli) {
+    const { attestImage } = await import('../../pipeline/image-attest.js');
+    const wiring = wiringFor(cli, out.event, { insecure: strs(args, 'insecure-registry') });
     const target = args.positionals[0];
     if (!target || args.positionals.length > 1) fail('USAGE', 'attest image: expected exactly one TARGET');
     const files = str(args, 'files');
     if (files !== 'all' && files !== 'models' && files !== 'none') fail('USAGE', `attest image: --files must be all, models or none (got ${files})`);
-    const signer = await signerFrom(args, 'attest image');
-    const store = bool(args, 'no-store') ? undefined : await openModelStore(str(args, 'store'));
+    const signer = await makeSigner(signerFlags(args), 'attest image', wiring.env);
+    const store = bool(args, 'no-store') ? undefined : await wiring.openStore(str(args, 'store'));
     const r = await attestImage(target, {
       signer,
       store,
       push: bool(args, 'push'),
       platform: str(args, 'platform'),
       files,
-      cacheDir: bool(args, 'no-cache') ? false : undefined,
-      registry: registryOptions(args, out),
+      cacheDir: bool(args, 'no-cache') ? false : wiring.cacheDir,
+      registry: wiring.registry,
+      engine: wiring.engine,
+      sbomTime: wiring.sbomTime,
       events: out.event,
     });
     out.done();

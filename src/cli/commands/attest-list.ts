@@ -1,6 +1,7 @@
 // `mlbuild attest list`: what the attestation store holds; unreadable entries are warned about, the rest listed.
 import { fail } from '../../core/index.js';
 import { str, type Command } from '../command.js';
+import { wiringFor } from '../wiring.js';
 
 /** The attest list command. */
 export const attestListCommand: Command = {
@@ -9,10 +10,9 @@ export const attestListCommand: Command = {
   usage: 'attest list [--store S] [--json]',
   options: [{ name: 'store', type: 'string', value: 'S', help: 'store folder or oci://REGISTRY/REPO (default $MLBUILD_STORE, ~/.mlbuild/attestations)' }],
   details: 'A store entry that cannot be read is named in a warning (and under "problems" with --json); it does not fail the listing.',
-  async run(args, out) {
+  async run(args, out, cli) {
     if (args.positionals.length > 0) fail('USAGE', `attest list: unexpected argument ${args.positionals[0]}`);
-    const { openExistingModelStore } = await import('../../pipeline/model-store.js');
-    const store = await openExistingModelStore(str(args, 'store'));
+    const store = await wiringFor(cli, out.event).openExistingStore(str(args, 'store'));
     const { entries, problems } = await store.list();
     if (out.json) {
       out.resultJson({ store: store.location, entries, problems: problems.map((p) => ({ code: p.code, message: p.message })) });

@@ -1,8 +1,9 @@
 // `mlbuild attest model SOURCE`: sign a model folder's file manifest (OMS-compatible) and store the bundle.
 import type { Signer } from '../../attest/signer.js';
 import { fail, writeFileAtomic } from '../../core/index.js';
-import { bool, str, strs, type Command, type Parsed } from '../command.js';
-import { KEY_PASSWORD_ENV } from './keys.js';
+import { bool, str, strs, type Command } from '../command.js';
+import { checkSignerFlags, KEY_PASSWORD_ENV, makeSigner, signerFlags } from '../trust.js';
+import { wiringFor } from '../wiring.js';
 
 /** The attest model command. */
 export const attestModelCommand: Command = {
@@ -26,17 +27,19 @@ export const attestModelCommand: Command = {
 Git LFS pointers are never hashed as weights: their oid is recorded as the digest when the content is absent.
 Exit 0 signed; 2 bad input (bad flag or SOURCE, symlinks or special files, a key file that is unreadable or needs
 another password); 3 environment error.`,
-  async run(args, out) {
+  async run(args, out, cli) {
     const source = args.positionals[0];
     if (!source || args.positionals.length > 1) fail('USAGE', 'attest model: expected exactly one SOURCE');
-    checkSignerFlags(args);
+    const flags = signerFlags(args);
+    checkSignerFlags(flags, 'attest model');
+    const wiring = wiringFor(cli, out.event);
     // The hash workers start first, so that their start-up overlaps the module loading below.
     (await import('../../model/hash-pool.js')).warmHashWorkers();
-    const [{ attestModel }, { openModelStore }] = await Promise.all([import('../../pipeline/model-attest.js'), import('../../pipeline/model-store.js')]);
+    const { attestModel } = await import('../../pipeline/model-attest.js');
     // Made when attestModel asks (once hashing is under way): loading sigstore blocks this thread for a while.
     let signing: Promise<Signer> | undefined;
-    const signer = (): Promise<Signer> => (signing ??= signerFrom(args));
-    const store = bool(args, 'no-store') ? undefined : await openModelStore(str(args, 'store'));
+    const signer = (): Promise<Signer> => (signing ??= makeSigner(flags, 'attest model', wiring.env));
+    const store = bool(args, 'no-store') ? undefined : await wiring.openStore(str(args, 'store'));
     await store?.prepare?.(); // a store path that cannot work fails before the hashing
     const r = await attestModel(source, { signer, store, include: strs(args, 'include'), exclude: strs(args, 'exclude'), events: out.event });
     out.done();
@@ -68,29 +71,3 @@ another password); 3 environment error.`,
     return 0;
   },
 };
-
-function checkSignerFlags(args: Parsed): void {
-  const key = str(args, 'key');
-  const keyless = bool(args, 'keyless');
-  if (key && keyless) fail('USAGE', 'attest model: give --key or --keyless, not both');
-  if (!key && !keyless) fail('USAGE', 'attest model: give --key KEY or --keyless');
-}
-
-async function signerFrom(args: Parsed): Promise<Signer> {
-  const key = str(args, 'key');
-  const keyless = bool(args, 'keyless');
-  // Only the signer needed (not attest/index.js, which also loads the verifier and trust-root code).
-  if (key) {
-    const [{ KeySigner }, { loadPrivateKey }] = await Promise.all([import('../../attest/signer.js'), import('../../attest/keys.js')]);
-    return new KeySigner(await loadPrivateKey(key, process.env[KEY_PASSWORD_ENV] || undefined));
-  }
-  if (keyless) {
-    const { KeylessSigner } = await import('../../attest/keyless-signer.js');
-    return new KeylessSigner({
-      fulcioURL: str(args, 'fulcio-url') ?? process.env.SIGSTORE_FULCIO_URL,
-      rekorURL: str(args, 'rekor-url') ?? process.env.SIGSTORE_REKOR_URL,
-      tsaURL: str(args, 'tsa-url'),
-    });
-  }
-  fail('USAGE', 'attest model: give --key KEY or --keyless');
-}

@@ -64,23 +64,24 @@ export const buildCommand: Command = {
   usage: 'build [docker build flags…] CONTEXT',
   options: [],
   rawArgs: true,
-  async run(args, out) {
+  cancellable: true,
+  async run(args, out, cli) {
     if (args.raw.includes('--help') || args.raw.includes('-h')) {
       process.stdout.write(HELP);
       return 0;
     }
     const { parseBuildArgs } = await import('../../docker/build-flags.js');
-    const parsed = parseBuildArgs(args.raw);
+    const parsed = parseBuildArgs(args.raw, process.env);
     const own = parsed.own;
     out.json = own.json === true;
     out.verbose = own.verbose === true || out.verbose;
     // -q is docker's (stdout is the image ID) and mlbuild's own: no progress, no notes.
     out.quiet = parsed.docker.quiet;
-    if (own.docker) process.env.MLBUILD_DOCKER = own.docker as string;
     // -H/--host picks the engine for docker build, docker push and mlbuild's own engine calls alike.
-    if (own.host) process.env.DOCKER_HOST = own.host as string;
+    const { wiringFor } = await import('../wiring.js');
+    const wiring = wiringFor(cli, out.event, { host: own.host as string | undefined, docker: own.docker as string | undefined, insecure: (own['insecure-registry'] as string[] | undefined) ?? [] });
     const { prepareBuild } = await import('./build-setup.js');
-    const ctx = await prepareBuild(parsed, out);
+    const ctx = await prepareBuild(parsed, out, wiring);
     const { runBuild } = await import('../../pipeline/build.js');
     const report = await runBuild(parsed, ctx);
     out.done();

@@ -1,9 +1,8 @@
 // `mlbuild keys generate --out DIR`: an ECDSA P-256 key pair for offline signing.
 import { fail } from '../../core/index.js';
 import { str, type Command } from '../command.js';
+import { KEY_PASSWORD_ENV } from '../trust.js';
 
-/** Environment variable holding the private key's password (when set, the key is encrypted). */
-export const KEY_PASSWORD_ENV = 'MLBUILD_KEY_PASSWORD';
 
 /** The keys generate command. */
 export const keysGenerateCommand: Command = {

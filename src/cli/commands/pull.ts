@@ -1,7 +1,8 @@
 // `mlbuild pull REF`: verify image, then pull exactly the verified digest (never the tag) and tag it locally as REF.
 import { fail } from '../../core/index.js';
-import { str, type Command } from '../command.js';
-import { registryOptions, renderVerify, VERIFY_OPTIONS } from './image-flags.js';
+import { str, strs, type Command } from '../command.js';
+import { wiringFor } from '../wiring.js';
+import { renderVerify, VERIFY_OPTIONS } from './image-flags.js';
 
 /** The pull command. */
 export const pullCommand: Command = {
@@ -14,8 +15,9 @@ API as REPO@DIGEST with the credentials of the docker config ($DOCKER_CONFIG), a
 against the verified manifest's config digest. Prints the digest on success.
 Exit 0 verified and pulled; 1 verification failed (as verify image: a bad or tampered referrer is a finding);
 2 bad input (bad flag, REF, key or policy file); 3 registry or engine unreachable.`,
-  async run(args, out) {
-    const [{ pullVerified }, { openModelStore }, { policyFrom, trustFrom }] = await Promise.all([import('../../pipeline/pull.js'), import('../../pipeline/model-store.js'), import('./image-trust.js')]);
+  async run(args, out, cli) {
+    const [{ pullVerified }, { policyFrom, trustFrom }] = await Promise.all([import('../../pipeline/pull.js'), import('../trust.js')]);
+    const wiring = wiringFor(cli, out.event, { insecure: strs(args, 'insecure-registry') });
     const ref = args.positionals[0];
     if (!ref || args.positionals.length > 1) fail('USAGE', 'pull: expected exactly one REF');
     const policy = await policyFrom(args);
@@ -24,8 +26,10 @@ Exit 0 verified and pulled; 1 verification failed (as verify image: a bad or tam
       trust,
       policy,
       platform: str(args, 'platform'),
-      store: await openModelStore(str(args, 'store')),
-      registry: registryOptions(args, out),
+      store: await wiring.openStore(str(args, 'store')),
+      registry: wiring.registry,
+      engine: wiring.engine,
+      signal: wiring.signal,
       events: out.event,
     });
     out.done();

@@ -3,6 +3,7 @@ import { fail, writeFileAtomic } from '../../core/index.js';
 import { parsePlatform } from '../../image/platform.js';
 import type { FilesMode } from '../../sbom/inventory.js';
 import { str, bool, type Command } from '../command.js';
+import { wiringFor } from '../wiring.js';
 
 /** The sbom command. */
 export const sbomCommand: Command = {
@@ -22,7 +23,7 @@ digest and diffID, and docker: through the engine's export stream against its di
 overlay2 is not re-hashed (MLBUILD_DAEMON_READ=export checks it). --platform must match the image's own platform.
 Results are cached per layer (MLBUILD_CACHE_DIR, default ~/.cache/mlbuild). SOURCE_DATE_EPOCH sets the timestamp.
 With -o FILE and --json, a summary (counts, file) is printed on stdout.`,
-  async run(args, out) {
+  async run(args, out, cli) {
     const target = args.positionals[0];
     if (!target || args.positionals.length > 1) fail('USAGE', 'sbom: expected exactly one TARGET');
     const files = str(args, 'files') as FilesMode;
@@ -30,12 +31,15 @@ With -o FILE and --json, a summary (counts, file) is printed on stdout.`,
     const platform = str(args, 'platform');
     // Loaded on demand, so other commands (and --help) do not pay for the SBOM engine.
     const [{ generateSbom }, { openRegistryImage }] = await Promise.all([import('../../pipeline/sbom.js'), import('../../pipeline/registry-image.js')]);
+    const wiring = wiringFor(cli, out.event);
     const { json, inventory } = await generateSbom(target, {
       files,
       platform: platform ? parsePlatform(platform) : undefined,
-      cacheDir: bool(args, 'no-cache') ? false : undefined,
+      cacheDir: bool(args, 'no-cache') ? false : wiring.cacheDir,
+      timestamp: wiring.sbomTime(),
+      engine: wiring.engine,
       events: out.event,
-      openRegistry: openRegistryImage,
+      openRegistry: (ref, t, p) => openRegistryImage(ref, t, p, wiring.registry),
     });
     out.done();
     const output = str(args, 'output');

@@ -1,8 +1,9 @@
 // `mlbuild verify image REF`: verification before pull, against the registry: referrers → bundles → signature →
 // subject digest → policy; every finding reported, exit 1 when any is fatal.
 import { fail } from '../../core/index.js';
-import { str, type Command } from '../command.js';
-import { registryOptions, renderVerify, VERIFY_OPTIONS } from './image-flags.js';
+import { str, strs, type Command } from '../command.js';
+import { wiringFor } from '../wiring.js';
+import { renderVerify, VERIFY_OPTIONS } from './image-flags.js';
 
 /** The verify image command. */
 export const verifyImageCommand: Command = {
@@ -17,19 +18,20 @@ checked; with one, its model, license, format and CEL rules run over every trust
 findings are their union; no unsigned annotation picks one).
 Exit 0 verified; 1 no trusted attestation or a policy finding (a bad or tampered referrer is a finding, fatal when
 nothing trusted is left); 2 bad input (bad flag, REF, key or policy file); 3 registry unreachable.`,
-  async run(args, out) {
-    const [{ verifyImage }, { openModelStore }, { policyFrom, trustFrom }] = await Promise.all([import('../../pipeline/image-verify.js'), import('../../pipeline/model-store.js'), import('./image-trust.js')]);
+  async run(args, out, cli) {
+    const [{ verifyImage }, { policyFrom, trustFrom }] = await Promise.all([import('../../pipeline/image-verify.js'), import('../trust.js')]);
+    const wiring = wiringFor(cli, out.event, { insecure: strs(args, 'insecure-registry') });
     const ref = args.positionals[0];
     if (!ref || args.positionals.length > 1) fail('USAGE', 'verify image: expected exactly one REF');
     const policy = await policyFrom(args);
     const trust = await trustFrom(args, policy, 'verify image');
-    const storeSpec = str(args, 'store');
     const report = await verifyImage(ref, {
       trust,
       policy,
       platform: str(args, 'platform'),
-      store: await openModelStore(storeSpec),
-      registry: registryOptions(args, out),
+      store: await wiring.openStore(str(args, 'store')),
+      registry: wiring.registry,
+      signal: wiring.signal,
       events: out.event,
     });
     out.done();

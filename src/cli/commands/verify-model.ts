@@ -2,6 +2,7 @@
 import { fail } from '../../core/index.js';
 import type { ModelVerifyReport } from '../../pipeline/model-verify.js';
 import { str, type Command } from '../command.js';
+import { wiringFor } from '../wiring.js';
 import type { Output } from '../output.js';
 
 /** The verify model command. */
@@ -21,23 +22,22 @@ export const verifyModelCommand: Command = {
 Exit 0 when everything matches; 1 on any finding (a bad or tampered bundle in the store is one, and so is an
 intact --attestation file from an untrusted signer); 2 on bad input (bad flag, policy, key file or source, or an
 --attestation file that is malformed or altered after signing).`,
-  async run(args, out) {
+  async run(args, out, cli) {
     const source = args.positionals[0];
     if (!source || args.positionals.length > 1) fail('USAGE', 'verify model: expected exactly one SOURCE');
     // The hash workers start first, so that their start-up overlaps the module loading below.
     (await import('../../model/hash-pool.js')).warmHashWorkers();
     // Heavy modules (sigstore, CEL) load on demand, so the CLI starts fast and --help stays instant.
-    const [{ verifyModel }, { openExistingModelStore }] = await Promise.all([import('../../pipeline/model-verify.js'), import('../../pipeline/model-store.js')]);
-    const policyFile = str(args, 'policy');
-    const policy = policyFile ? await (await import('../../policy/load.js')).loadPolicy(policyFile) : undefined;
-    const { trustFrom } = await import('./trust-flags.js');
+    const [{ verifyModel }, { policyFrom, trustFrom }] = await Promise.all([import('../../pipeline/model-verify.js'), import('../trust.js')]);
+    const wiring = wiringFor(cli, out.event);
+    const policy = await policyFrom(args);
     const trust = await trustFrom(args, policy, 'verify model');
     const attestationFile = str(args, 'attestation');
     const report = await verifyModel(source, {
       trust,
       policy,
       attestationFile,
-      store: attestationFile ? undefined : await openExistingModelStore(str(args, 'store')),
+      store: attestationFile ? undefined : await wiring.openExistingStore(str(args, 'store')),
       hubUrl: str(args, 'hub-url'),
       events: out.event,
     });

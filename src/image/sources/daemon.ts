@@ -47,15 +47,15 @@ async function apiConfig(engine: DockerEngine, ref: string, info: ImageInspect):
 }
 
 /** Opens an image from the Docker engine. */
-export async function openDaemonImage(ref: string, target: string, engine = new DockerEngine()): Promise<Image> {
+export async function openDaemonImage(ref: string, target: string, engine: DockerEngine): Promise<Image> {
   const info = await engine.inspectImage(ref);
   const imageId = parseDigest(info.Id, `image ${ref} ID`);
   const configBytes = engine.endpoint.socketPath === undefined ? undefined : await localConfig(engine, imageId);
   const config = configBytes ? parseJson<ImageConfig>(configBytes, `config of ${ref}`) : await apiConfig(engine, ref, info);
   const diffIDs = info.RootFS.Layers ?? [];
-  // MLBUILD_DAEMON_READ=export forces the engine's export stream (what remote engines and Podman always use); an
-  // engine reached over TCP, TLS or ssh is remote even when its paths happen to exist here.
-  const inPlace = process.env.MLBUILD_DAEMON_READ !== 'export' && engine.endpoint.socketPath !== undefined;
+  // layerRead 'export' forces the engine's export stream (what remote engines and Podman always use); an engine
+  // reached over TCP, TLS or ssh is remote even when its paths happen to exist here.
+  const inPlace = engine.layerRead !== 'export' && engine.endpoint.socketPath !== undefined;
   const dirs = inPlace ? await overlayDirs(info, diffIDs.length) : undefined;
   const steps = historySteps(config);
   const notes: string[] = [];
@@ -89,7 +89,7 @@ export async function openDaemonImage(ref: string, target: string, engine = new 
 }
 
 /** True when the engine has this image (NOT_FOUND → false; an unreachable engine propagates). */
-export async function daemonHasImage(ref: string, engine = new DockerEngine()): Promise<boolean> {
+export async function daemonHasImage(ref: string, engine: DockerEngine): Promise<boolean> {
   try {
     await engine.inspectImage(ref);
     return true;
