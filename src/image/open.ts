@@ -7,7 +7,7 @@ import { formatPlatform, platformMatches, type Platform } from './platform.js';
 import type { Image } from './types.js';
 import type { DockerEngine } from '../docker/engine.js';
 
-/** Opens a registry image; provided by the registry module and wired in by the pipeline. */
+/** Opens a registry image (sources/registry.ts over the OCI client, with the wiring's client options). */
 export type RegistryOpener = (ref: string, target: string, platform?: Platform) => Promise<Image>;
 
 /** Options for opening a target. */

@@ -12,7 +12,7 @@ import type { FilesMode } from '../sbom/inventory.js';
 import { resolveImageSubject, type ImageSubject } from './image-subject.js';
 import type { ModelStore } from './model-store.js';
 import { publishAttestation, type PublishedReferrer } from './referrer.js';
-import { openRegistryImage } from './registry-image.js';
+import { openRegistryImage } from '../image/sources/registry.js';
 import { inventoryOf, now } from './sbom.js';
 
 /** Options of attestImage. */

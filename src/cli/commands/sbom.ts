@@ -30,7 +30,7 @@ With -o FILE and --json, a summary (counts, file) is printed on stdout.`,
     if (!['all', 'models', 'none'].includes(files)) fail('USAGE', `sbom: --files must be all, models or none (got ${files})`);
     const platform = str(args, 'platform');
     // Loaded on demand, so other commands (and --help) do not pay for the SBOM engine.
-    const [{ generateSbom }, { openRegistryImage }] = await Promise.all([import('../../pipeline/sbom.js'), import('../../pipeline/registry-image.js')]);
+    const [{ generateSbom }, { openRegistryImage }] = await Promise.all([import('../../pipeline/sbom.js'), import('../../image/sources/registry.js')]);
     const wiring = wiringFor(cli, out.event);
     const { json, inventory } = await generateSbom(target, {
       files,

@@ -1,9 +1,9 @@
 // Opens `registry:REF` images through the OCI client: manifest, config and layer streams checked against digests.
-import { fail } from '../core/index.js';
-import { parseJson, checkConfig } from '../image/json.js';
-import { historySteps, type Image, type ImageConfig, type Layer } from '../image/types.js';
-import { formatPlatform, type Platform } from '../image/platform.js';
-import { RegistryClient, parseReference, isIndex, type RegistryClientOptions } from '../registry/index.js';
+import { fail } from '../../core/index.js';
+import { parseJson, checkConfig } from '../json.js';
+import { historySteps, type Image, type ImageConfig, type Layer } from '../types.js';
+import { formatPlatform, type Platform } from '../platform.js';
+import { RegistryClient, parseReference, isIndex, type RegistryClientOptions } from '../../registry/index.js';
 
 /** Opens an image in a registry; `clientOpts` passes insecure hosts, credentials and events to the client. */
 export async function openRegistryImage(ref: string, target: string, platform?: Platform, clientOpts: RegistryClientOptions = {}): Promise<Image> {
