@@ -1,7 +1,6 @@
 // The one place the CLI turns flags and the process environment into the parts the workflows run on: the engine
 // client, the docker CLI, registry client options, the attestation store, the layer cache, the SBOM clock, the
 // event sink and the AbortSignal. The library below never reads the environment itself.
-import { defaultStoreDir } from '../attest/store.js';
 import type { EventSink } from '../core/index.js';
 import { DockerEngine } from '../docker/engine.js';
 import { engineEndpoint } from '../docker/engine-endpoint.js';
@@ -50,17 +49,26 @@ export function sbomTimestamp(epoch: string | undefined): Date {
   return epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
 }
 
+/** Registry client options: the insecure hosts, the docker config folder ($DOCKER_CONFIG, else ~/.docker), events. */
+export function registryWiring(insecure: string[], events: EventSink, env: NodeJS.ProcessEnv = process.env): RegistryClientOptions {
+  return { insecure, dockerConfigDir: dockerConfigDir(env), events };
+}
+
 /** Builds the wiring from the flags and the environment. */
 export function makeWiring(flags: WiringFlags, env: NodeJS.ProcessEnv = process.env): Wiring {
   let engine: DockerEngine | undefined;
-  const registry: RegistryClientOptions = { insecure: flags.insecure ?? [], dockerConfigDir: dockerConfigDir(env), events: flags.events };
-  const storeDefaults = { defaultStore: defaultStoreDir(env), registry };
+  const registry = registryWiring(flags.insecure ?? [], flags.events, env);
+  // The store modules (and sigstore's bundle parser) load only for commands that open a store.
+  const stores = async () => {
+    const [{ defaultStoreDir }, m] = await Promise.all([import('../attest/store.js'), import('../pipeline/model-store.js')]);
+    return { m, defaults: { defaultStore: defaultStoreDir(env), registry } };
+  };
   return {
     engine: () => (engine ??= new DockerEngine(engineEndpoint(flags.host, env), env.MLBUILD_DAEMON_READ === 'export' ? 'export' : 'auto')),
     docker: { binary: dockerBinary(flags.docker ?? (env.MLBUILD_DOCKER || undefined)), env: flags.host ? { ...env, DOCKER_HOST: flags.host } : env },
     registry,
-    openStore: async (spec) => (await import('../pipeline/model-store.js')).openModelStore(spec, storeDefaults),
-    openExistingStore: async (spec) => (await import('../pipeline/model-store.js')).openExistingModelStore(spec, storeDefaults),
+    openStore: async (spec) => stores().then(({ m, defaults }) => m.openModelStore(spec, defaults)),
+    openExistingStore: async (spec) => stores().then(({ m, defaults }) => m.openExistingModelStore(spec, defaults)),
     cacheDir: defaultCacheDir(env),
     sbomTime: () => sbomTimestamp(env.SOURCE_DATE_EPOCH),
     env,

@@ -4,6 +4,7 @@ import type { RegistryClientOptions } from '../../registry/index.js';
 import { strs, type OptionSpec, type Parsed } from '../command.js';
 import type { Output } from '../output.js';
 import { findingText } from '../finding-text.js';
+import { registryWiring } from '../wiring.js';
 
 /** Registry and platform flags. */
 export const REGISTRY_OPTIONS: OptionSpec[] = [
@@ -20,9 +21,9 @@ export const VERIFY_OPTIONS: OptionSpec[] = [
   ...REGISTRY_OPTIONS,
 ];
 
-/** Registry client options from the flags: insecure hosts, events to the output. */
+/** Registry client options from the flags, as the wiring builds them: insecure hosts, docker config, events. */
 export function registryOptions(args: Parsed, out: Output): RegistryClientOptions {
-  return { insecure: strs(args, 'insecure-registry'), events: out.event };
+  return registryWiring(strs(args, 'insecure-registry'), out.event);
 }
 
 /** Prints a verification report for humans: the verdict, the attestations judged, every model and finding. */
