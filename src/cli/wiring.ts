@@ -1,6 +1,6 @@
 // The one place the CLI turns flags and the process environment into the parts the workflows run on: the engine
-// client, the docker CLI, registry client options, the attestation store, the layer cache, the SBOM clock, the
-// event sink and the AbortSignal. The library below never reads the environment itself.
+// client, the docker CLI, registry client options, the attestation store, the signer, the trust set, the layer
+// cache, the SBOM clock, the event sink and the AbortSignal. The library below never reads the environment itself.
 import type { EventSink } from '../core/index.js';
 import { DockerEngine } from '../docker/engine.js';
 import { engineEndpoint } from '../docker/engine-endpoint.js';
@@ -9,6 +9,9 @@ import { defaultCacheDir } from '../image/layer-cache.js';
 import type { ModelStore } from '../pipeline/model-store.js';
 import { dockerConfigDir } from '../registry/docker-config.js';
 import type { RegistryClientOptions } from '../registry/client.js';
+import type { Signer } from '../attest/signer.js';
+import type { VerifyOptions } from '../attest/verifier.js';
+import { makeSigner, makeTrust, type SignerFlags, type TrustSources } from './trust.js';
 
 /** What a command knows from its flags that shapes the wiring. */
 export interface WiringFlags {
@@ -38,7 +41,11 @@ export interface Wiring {
   cacheDir: string;
   /** The SBOM clock: $SOURCE_DATE_EPOCH when set, else now. */
   sbomTime: () => Date;
-  /** The process environment, for the signer's secrets (key password, OIDC token, Fulcio/Rekor URLs). */
+  /** The signer from --key or --keyless, with the environment's secrets (key password, OIDC token, Fulcio/Rekor). */
+  signer(flags: SignerFlags, command: string): Promise<Signer>;
+  /** The trust set: given keys, key files, the policy's signers, a trusted root. */
+  trust(from: TrustSources): Promise<VerifyOptions>;
+  /** The process environment the rest was resolved from. */
   env: NodeJS.ProcessEnv;
   events: EventSink;
   signal: AbortSignal;
@@ -71,6 +78,8 @@ export function makeWiring(flags: WiringFlags, env: NodeJS.ProcessEnv = process.
     openExistingStore: async (spec) => stores().then(({ m, defaults }) => m.openExistingModelStore(spec, defaults)),
     cacheDir: defaultCacheDir(env),
     sbomTime: () => sbomTimestamp(env.SOURCE_DATE_EPOCH),
+    signer: (signerFlags, command) => makeSigner(signerFlags, command, env),
+    trust: makeTrust,
     env,
     events: flags.events,
     signal: flags.signal,

@@ -2,7 +2,7 @@
 // to the image manifest as an OCI referrer (this covers what a separate `attach` command would do).
 import { fail, writeFileAtomic } from '../../core/index.js';
 import { bool, str, strs, type Command } from '../command.js';
-import { makeSigner, KEY_PASSWORD_ENV, signerFlags } from '../trust.js';
+import { KEY_PASSWORD_ENV, signerFlags } from '../trust.js';
 import { wiringFor } from '../wiring.js';
 import { REGISTRY_OPTIONS } from './image-flags.js';
 
@@ -38,7 +38,7 @@ Exit 0 signed; 2 bad input (bad flag or TARGET, a key file that is unreadable or
     if (!target || args.positionals.length > 1) fail('USAGE', 'attest image: expected exactly one TARGET');
     const files = str(args, 'files');
     if (files !== 'all' && files !== 'models' && files !== 'none') fail('USAGE', `attest image: --files must be all, models or none (got ${files})`);
-    const signer = await makeSigner(signerFlags(args), 'attest image', wiring.env);
+    const signer = await wiring.signer(signerFlags(args), 'attest image');
     const store = bool(args, 'no-store') ? undefined : await wiring.openStore(str(args, 'store'));
     const r = await attestImage(target, {
       signer,

@@ -2,7 +2,7 @@
 import type { Signer } from '../../attest/signer.js';
 import { fail, writeFileAtomic } from '../../core/index.js';
 import { bool, str, strs, type Command } from '../command.js';
-import { checkSignerFlags, KEY_PASSWORD_ENV, makeSigner, signerFlags } from '../trust.js';
+import { checkSignerFlags, KEY_PASSWORD_ENV, signerFlags } from '../trust.js';
 import { wiringFor } from '../wiring.js';
 
 /** The attest model command. */
@@ -38,7 +38,7 @@ another password); 3 environment error.`,
     const { attestModel } = await import('../../pipeline/model-attest.js');
     // Made when attestModel asks (once hashing is under way): loading sigstore blocks this thread for a while.
     let signing: Promise<Signer> | undefined;
-    const signer = (): Promise<Signer> => (signing ??= makeSigner(flags, 'attest model', wiring.env));
+    const signer = (): Promise<Signer> => (signing ??= wiring.signer(flags, 'attest model'));
     const store = bool(args, 'no-store') ? undefined : await wiring.openStore(str(args, 'store'));
     await store?.prepare?.(); // a store path that cannot work fails before the hashing
     const r = await attestModel(source, { signer, store, include: strs(args, 'include'), exclude: strs(args, 'exclude'), events: out.event });

@@ -3,7 +3,7 @@ import { fail } from '../../core/index.js';
 import type { BuildArgs } from '../../docker/build-flags.js';
 import type { BuildContext } from '../../pipeline/build.js';
 import type { Output } from '../output.js';
-import { checkSignerFlags, makeSigner, makeTrust, noSigners, type SignerFlags } from '../trust.js';
+import { checkSignerFlags, noSigners, type SignerFlags } from '../trust.js';
 import type { Wiring } from '../wiring.js';
 
 /** A word as a POSIX shell reads it back verbatim. */
@@ -17,11 +17,11 @@ export async function prepareBuild(parsed: BuildArgs, out: Output, wiring: Wirin
   const keyFile = own.key as string | undefined;
   const flags: SignerFlags = { key: keyFile, keyless: own.keyless === true };
   checkSignerFlags(flags, 'build', true);
-  const signer = flags.key || flags.keyless ? await makeSigner(flags, 'build', wiring.env) : undefined;
+  const signer = flags.key || flags.keyless ? await wiring.signer(flags, 'build') : undefined;
   if (own.push && !signer) fail('USAGE', 'build: --push needs --key or --keyless (a pushed image carries a signed SBOM)');
   const policy = own.policy ? await (await import('../../policy/load.js')).loadPolicy(own.policy as string) : undefined;
   const pems = signer && 'publicKeyPem' in signer ? [signer.publicKeyPem as string] : [];
-  const trust = await makeTrust({ pems, keyFiles: (own['trust-key'] as string[] | undefined) ?? [], policy });
+  const trust = await wiring.trust({ pems, keyFiles: (own['trust-key'] as string[] | undefined) ?? [], policy });
   if (noSigners(trust) && !own['allow-unattested']) {
     fail('USAGE', 'build: no trusted signers for model attestations: give --key, --trust-key PUB or a --policy with signers');
   }
