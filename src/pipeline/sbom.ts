@@ -16,6 +16,8 @@ export interface SbomOptions extends OpenOptions {
   cacheDir?: string | false;
   events?: EventSink;
   timestamp?: Date;
+  /** The clock read when the SBOM is written, when no timestamp is given (the wiring honours SOURCE_DATE_EPOCH). */
+  sbomTime?: () => Date;
 }
 
 /** Scans an opened image into an inventory (and the merged tree, for callers that check files). */
@@ -70,7 +72,7 @@ export async function generateSbom(target: string, opts: SbomOptions = {}): Prom
   try {
     const { inventory, tree } = await inventoryOf(image, opts);
     settleOwnership(inventory, tree, opts.events);
-    const json = toCycloneDx(inventory, { files: opts.files ?? 'all', timestamp: opts.timestamp ?? now() });
+    const json = toCycloneDx(inventory, { files: opts.files ?? 'all', timestamp: opts.timestamp ?? (opts.sbomTime ?? now)() });
     return { json, inventory };
   } finally {
     await image.close();
