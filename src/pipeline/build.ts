@@ -1,6 +1,5 @@
 // `mlbuild build`: preflight (attested model fetches) → docker build, untagged → image check → tag, sign, push.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Signer, VerifyOptions } from '../attest/index.js';
 import { noEvents, type EventSink } from '../core/index.js';
@@ -8,6 +7,7 @@ import { runDocker, type BuildArgs, type DockerCliOptions, type DockerEngine } f
 import type { Finding, Policy } from '../policy/index.js';
 import type { RegistryClientOptions } from '../registry/index.js';
 import type { FilesMode } from '../sbom/inventory.js';
+import { makeTempFolder } from '../model/temp.js';
 import { checkBuildInputs } from './build-inputs.js';
 import { preflight } from './build-preflight.js';
 import type { Published } from './build-publish.js';
@@ -107,7 +107,8 @@ export async function runBuild(args: BuildArgs, ctx: BuildContext): Promise<Buil
   }
   const engine = ctx.engine();
   await engine.ping();
-  const tmp = await mkdtemp(join(tmpdir(), 'mlbuild-build-'));
+  // Registered, so that the CLI's forced exit (a second Ctrl-C) removes it too.
+  const tmp = makeTempFolder('build');
   let imageId: string | undefined;
   let existed = false;
   const interrupted = (): BuildReport => {
@@ -115,7 +116,7 @@ export async function runBuild(args: BuildArgs, ctx: BuildContext): Promise<Buil
     return report;
   };
   try {
-    const iid = join(tmp, 'iid');
+    const iid = join(tmp.path, 'iid');
     // The check and publish code (SBOM engine, policy/CEL, sigstore) loads while docker builds, off the critical path.
     const later = Promise.all([import('./build-check.js'), import('./build-publish.js')]);
     later.catch(() => undefined);
@@ -176,6 +177,6 @@ export async function runBuild(args: BuildArgs, ctx: BuildContext): Promise<Buil
     }
     return rest;
   } finally {
-    await rm(tmp, { recursive: true, force: true });
+    await tmp.remove();
   }
 }
