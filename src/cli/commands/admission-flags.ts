@@ -4,7 +4,8 @@ import { createDecider, type Decider } from '../../server/admission/decider.js';
 import { admissionRoutes, type AdmissionHandler } from '../../server/admission/routes.js';
 import { str, strs, type OptionSpec, type Parsed } from '../command.js';
 import type { Output } from '../output.js';
-import { registryOptions, VERIFY_OPTIONS } from './image-flags.js';
+import type { Wiring } from '../wiring.js';
+import { VERIFY_OPTIONS } from './image-flags.js';
 import { parseDuration } from './gate-flags.js';
 
 /** Flags of the admission endpoints: the verification flags (without --platform) and the configuration file. */
@@ -28,8 +29,8 @@ export async function trustGateKeys(args: Parsed): Promise<string[]> {
 }
 
 /** The admission routes and their decider from the flags. */
-export async function admissionFrom(args: Parsed, out: Output): Promise<{ handler: AdmissionHandler; decider: Decider }> {
-  const [{ openModelStore }, { policyFrom, trustFrom }] = await Promise.all([import('../../pipeline/model-store.js'), import('./image-trust.js')]);
+export async function admissionFrom(args: Parsed, out: Output, wiring: Wiring): Promise<{ handler: AdmissionHandler; decider: Decider }> {
+  const { policyFrom, trustFrom } = await import('../trust.js');
   const file = str(args, 'admission-config');
   const config = file ? await loadAdmissionConfig(file) : undefined;
   const policy = await policyFrom(args);
@@ -37,8 +38,8 @@ export async function admissionFrom(args: Parsed, out: Output): Promise<{ handle
   const decider = createDecider({
     trust,
     policy,
-    store: await openModelStore(str(args, 'store')),
-    registry: registryOptions(args, out),
+    store: await wiring.openStore(str(args, 'store')),
+    registry: wiring.registry,
     ttlMs: durationFlag(args, 'cache-ttl'),
     denyTtlMs: durationFlag(args, 'deny-ttl'),
     trustGate: await trustGateKeys(args),

@@ -1,11 +1,12 @@
-// `mlbuild gate`: the registry gate. Builds its dependencies from the flags (upstream client, trust, policy, store,
-// keys), starts the server, and on SIGTERM/SIGINT drains it; the server itself never exits or reads the environment.
+// `mlbuild gate`: the registry gate. Builds its dependencies from the flags and the wiring (upstream client, trust,
+// policy, store, keys), starts the server, and when the run's signal fires (SIGTERM/SIGINT) drains it; the server
+// itself never exits or reads the environment.
 import { readFile } from 'node:fs/promises';
 import { describeError, fail } from '../../core/index.js';
 import { bool, str, strs, type Command, type Parsed } from '../command.js';
 import { parseDuration, parseListen, parseUpstream } from './gate-flags.js';
-import { KEY_PASSWORD_ENV } from './keys.js';
 import type { Output } from '../output.js';
+import { wiringFor, type Wiring } from '../wiring.js';
 
 async function readFlagFile(args: Parsed, flag: string): Promise<Buffer | undefined> {
   const file = str(args, flag);
@@ -50,15 +51,17 @@ The same listener serves the Kubernetes admission webhooks, POST /admission/muta
 to the verified digest) and POST /admission/validate; without --upstream only those are served. Admission verifies
 images in their own registries with the gate's docker config credentials (pods' imagePullSecrets are not read).
 Exit 2 bad flags or files; 3 the address cannot be bound.`,
-  async run(args, out) {
-    const [{ startGate, Htpasswd }, { RegistryClient }, { policyFrom, trustFrom }, { openModelStore }, { loadPrivateKey, KeySigner }] = await Promise.all([
-      import('../../server/index.js'), import('../../registry/index.js'), import('./image-trust.js'), import('../../pipeline/model-store.js'), import('../../attest/index.js'),
+  cancellable: true,
+  async run(args, out, cli) {
+    const [{ startGate, Htpasswd }, { RegistryClient }, { policyFrom, trustFrom }] = await Promise.all([
+      import('../../server/index.js'), import('../../registry/index.js'), import('../trust.js'),
     ]);
+    const wiring = wiringFor(cli, out.event, { insecure: strs(args, 'insecure-registry') });
     if (args.positionals.length > 0) fail('USAGE', `gate: unexpected argument ${args.positionals[0]}`);
     const upstreamText = str(args, 'upstream');
     if (!upstreamText && !str(args, 'listen')) fail('USAGE', 'gate: give --upstream URL (the registry gate, with the admission endpoints) or --listen HOST:PORT alone (the admission endpoints only)');
     const listen = parseListen(str(args, 'listen') ?? '127.0.0.1:5080');
-    if (!upstreamText) return admissionOnly(args, out, listen);
+    if (!upstreamText) return admissionOnly(args, out, listen, wiring);
     const upstream = parseUpstream(upstreamText);
     const blobs = str(args, 'blobs') ?? 'any';
     if (blobs !== 'any' && blobs !== 'verified') fail('USAGE', `--blobs ${blobs}: expected any or verified`);
@@ -70,18 +73,18 @@ Exit 2 bad flags or files; 3 the address cannot be bound.`,
     const policy = await policyFrom(args);
     const trust = await trustFrom(args, policy, 'gate');
     const signKey = str(args, 'sign-key');
-    const summarySigner = signKey ? new KeySigner(await loadPrivateKey(signKey, process.env[KEY_PASSWORD_ENV] || undefined)) : undefined;
+    const summarySigner = signKey ? await wiring.signer({ key: signKey }, 'gate') : undefined;
     const trustGate = await (await import('./admission-flags.js')).trustGateKeys(args);
-    const client = new RegistryClient({ insecure: [...strs(args, 'insecure-registry'), ...(upstream.insecure ? [upstream.host] : [])], events: out.event, fetch: { timeoutMs: 15_000, maxAttempts: 3 } });
+    const client = new RegistryClient({ ...wiring.registry, insecure: [...strs(args, 'insecure-registry'), ...(upstream.insecure ? [upstream.host] : [])], fetch: { timeoutMs: 15_000, maxAttempts: 3 } });
     const ttlMs = parseDuration(str(args, 'cache-ttl') ?? '5m', '--cache-ttl');
     const denyTtlMs = parseDuration(str(args, 'deny-ttl') ?? '10s', '--deny-ttl');
-    const store = await openModelStore(str(args, 'store'));
+    const store = await wiring.openStore(str(args, 'store'));
     let server;
     try {
       server = await startGate(
         {
           upstream: client, upstreamHost: upstream.host, trust, policy, store, events: out.event, ttlMs, denyTtlMs, blobs, allowPush: bool(args, 'allow-push'), htpasswd, summarySigner, trustGate,
-          admission: (await (await import('./admission-flags.js')).admissionFrom(args, out)).handler,
+          admission: (await (await import('./admission-flags.js')).admissionFrom(args, out, wiring)).handler,
         },
         { ...listen, tls: cert && key ? { cert, key } : undefined },
       );
@@ -91,16 +94,16 @@ Exit 2 bad flags or files; 3 the address cannot be bound.`,
     out.info(`gate: ${server.url} → ${upstream.host}`);
     out.info(`mlbuild gate: admission endpoints on ${server.url}/admission/mutate and /admission/validate`);
     if (out.json) out.resultJson({ listening: server.url, upstream: upstream.host });
-    await untilSignal(server, out);
+    await untilSignal(server, out, wiring.signal);
     return 0;
   },
 };
 
 /** Without --upstream: only the Kubernetes admission endpoints, on the same kind of listener. */
-async function admissionOnly(args: Parsed, out: Output, listen: { host: string; port: number }): Promise<number> {
+async function admissionOnly(args: Parsed, out: Output, listen: { host: string; port: number }, wiring: Wiring): Promise<number> {
   const [cert, key] = [await readFlagFile(args, 'tls-cert'), await readFlagFile(args, 'tls-key')];
   if (Boolean(cert) !== Boolean(key)) fail('USAGE', 'gate: give --tls-cert and --tls-key together');
-  const { handler } = await (await import('./admission-flags.js')).admissionFrom(args, out);
+  const { handler } = await (await import('./admission-flags.js')).admissionFrom(args, out, wiring);
   const { serveAdmission } = await import('../../server/admission/serve.js');
   let server;
   try {
@@ -110,22 +113,18 @@ async function admissionOnly(args: Parsed, out: Output, listen: { host: string; 
   }
   out.info(`mlbuild gate: admission endpoints on ${server.url}/admission/mutate and /admission/validate`);
   if (out.json) out.resultJson({ listening: server.url });
-  await untilSignal(server, out);
+  await untilSignal(server, out, wiring.signal);
   return 0;
 }
 
-/** Waits for SIGTERM or SIGINT, then drains the server (only the CLI installs signal handlers). */
-async function untilSignal(gate: { close(): Promise<void> }, out: Output): Promise<void> {
-    await new Promise<void>((resolve) => {
-      const stop = (signal: string): void => {
-        process.off('SIGTERM', onTerm);
-        process.off('SIGINT', onInt);
-        out.info(`gate: ${signal}, draining`);
-        void gate.close().then(resolve);
-      };
-      const onTerm = (): void => stop('SIGTERM');
-      const onInt = (): void => stop('SIGINT');
-      process.on('SIGTERM', onTerm);
-      process.on('SIGINT', onInt);
-    });
+/** Waits for the run's signal (the CLI aborts it on SIGTERM or SIGINT), then drains the server. */
+async function untilSignal(gate: { close(): Promise<void> }, out: Output, signal: AbortSignal): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      out.info(`gate: ${String(signal.reason)}, draining`);
+      void gate.close().then(resolve);
+    };
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+  });
 }
