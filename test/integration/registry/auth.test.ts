@@ -3,6 +3,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registryWiring } from '../../../src/cli/wiring.js';
 import { RegistryClient, RegistryError } from '../../../src/registry/index.js';
 import { pushImage } from './fixtures.js';
 import { startRegistry, type RegistryProcess } from './registry-process.js';
@@ -37,10 +38,11 @@ afterAll(async () => {
 
 describe('basic-auth registry', () => {
   it('works with credentials from DOCKER_CONFIG auths', async () => {
-    process.env.DOCKER_CONFIG = await configWith('auths', {
+    const configDir = await configWith('auths', {
       auths: { [`http://${reg.host}`]: { auth: Buffer.from(`${USER}:${PASSWORD}`).toString('base64') } },
     });
-    const client = new RegistryClient();
+    // The library reads no environment: the CLI's wiring resolves DOCKER_CONFIG into the client's options.
+    const client = new RegistryClient(registryWiring([], () => undefined, { DOCKER_CONFIG: configDir }));
     const img = await pushImage(client, `${reg.host}/auth/app`, 'v1');
     expect((await client.getManifest(`${reg.host}/auth/app:v1`)).digest).toBe(img.digest);
     expect(await client.listTags(`${reg.host}/auth/app`)).toEqual(['v1']);
