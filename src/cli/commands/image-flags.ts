@@ -1,10 +1,8 @@
 // Flags shared by the image commands (attest image, verify image, pull): registries, trust, signer, and rendering.
 import type { ImageVerifyReport } from '../../pipeline/image-verify.js';
-import type { RegistryClientOptions } from '../../registry/index.js';
-import { strs, type OptionSpec, type Parsed } from '../command.js';
+import type { OptionSpec } from '../command.js';
 import type { Output } from '../output.js';
 import { findingText } from '../finding-text.js';
-import { registryWiring } from '../wiring.js';
 
 /** Registry and platform flags. */
 export const REGISTRY_OPTIONS: OptionSpec[] = [
@@ -20,11 +18,6 @@ export const VERIFY_OPTIONS: OptionSpec[] = [
   { name: 'store', type: 'string', value: 'S', help: 'where model attestations are looked up besides the referrers (folder or oci://REGISTRY/REPO)' },
   ...REGISTRY_OPTIONS,
 ];
-
-/** Registry client options from the flags, as the wiring builds them: insecure hosts, docker config, events. */
-export function registryOptions(args: Parsed, out: Output): RegistryClientOptions {
-  return registryWiring(strs(args, 'insecure-registry'), out.event);
-}
 
 /** Prints a verification report for humans: the verdict, the attestations judged, every model and finding. */
 export function renderVerify(r: ImageVerifyReport, out: Output): void {

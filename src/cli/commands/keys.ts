@@ -3,8 +3,6 @@ import { fail } from '../../core/index.js';
 import { str, type Command } from '../command.js';
 import { KEY_PASSWORD_ENV } from '../trust.js';
 
-export { KEY_PASSWORD_ENV };
-
 
 /** The keys generate command. */
 export const keysGenerateCommand: Command = {
