@@ -14,7 +14,7 @@ import {
   safetensors, startGitServer, uniqueRepo, type GitServer, type RunResult, type TempDir,
 } from '../../helpers/index.js';
 import { EVIL_PICKLE_P0, EVIL_PICKLE_P2 } from '../../helpers/disguise.js';
-import { hasImage, localRepo, mlbuildBuild, writeFiles } from './setup.js';
+import { hasImage, localRepo, mlbuildBuild, writeFiles, jsonReport } from './setup.js';
 
 interface Finding { kind: string; path?: string; atlas?: string; layer?: number; step?: string; message: string }
 interface Report { status: string; findings: Finding[]; warnings: Finding[]; models: { path: string; attested: boolean }[] }
@@ -29,13 +29,7 @@ let env: NodeJS.ProcessEnv;
 const made: string[] = [];
 const url = (name: string) => `${server.url}/${name}`;
 
-function report(r: RunResult): Report {
-  try {
-    return JSON.parse(r.stdout) as Report;
-  } catch {
-    throw new Error(`no JSON report (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
-  }
-}
+const report = (r: RunResult): Report => jsonReport<Report>(r);
 
 function build(args: string[], tag: string): Promise<RunResult> {
   made.push(tag);

@@ -12,7 +12,7 @@ import {
   BASE_IMAGES, cliPath, commitFiles, docker, fetchManifest, hfModelFiles, makeModelRepo, makeTempDir, REGISTRY, removeImage,
   repoRoot, runCli, safetensors, startGitServer, uniqueRepo, type GitServer, type RunResult, type TempDir,
 } from '../../helpers/index.js';
-import { hasImage, localRepo, mlbuildBuild, writeFiles } from './setup.js';
+import { hasImage, localRepo, mlbuildBuild, writeFiles, jsonReport } from './setup.js';
 
 /** The fields of the `mlbuild build --json` report the tests read. */
 interface BuildReport {
@@ -42,13 +42,7 @@ const made: string[] = [];
 const url = (name: string) => `${server.url}/${name}`;
 
 /** Parses the --json report on stdout (docker's own output goes to stderr under BuildKit). */
-function report(r: RunResult): BuildReport {
-  try {
-    return JSON.parse(r.stdout) as BuildReport;
-  } catch {
-    throw new Error(`no JSON report (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
-  }
-}
+const report = (r: RunResult): BuildReport => jsonReport<BuildReport>(r);
 
 /** `mlbuild build --json --network host` with the file's store, cache and BuildKit; tags are cleaned up afterwards. */
 function build(args: string[], tags: string[] = []): Promise<RunResult> {

@@ -10,7 +10,7 @@ import {
   uniqueRepo, type GitServer, type RunResult, type TempDir,
 } from '../../helpers/index.js';
 import { FaultProxy } from '../../helpers/fault-proxy.js';
-import { hasImage, inspectImage, lines, localRepo, mlbuildBuild, writeFiles } from './setup.js';
+import { hasImage, inspectImage, lines, localRepo, mlbuildBuild, writeFiles, jsonReport } from './setup.js';
 
 /** The fields of the `mlbuild build --json` report the tests read. */
 interface BuildReport {
@@ -29,13 +29,7 @@ let cloneCtx: string;
 const made: string[] = [];
 const url = (name: string) => `${server.url}/${name}`;
 
-function report(r: RunResult): BuildReport {
-  try {
-    return JSON.parse(r.stdout) as BuildReport;
-  } catch {
-    throw new Error(`no JSON report (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
-  }
-}
+const report = (r: RunResult): BuildReport => jsonReport<BuildReport>(r);
 
 /** `mlbuild build --network host ARGS` with the file's store; TAGS are cleaned up afterwards. */
 function build(args: string[], tags: string[] = [], extraEnv: NodeJS.ProcessEnv = {}): Promise<RunResult> {

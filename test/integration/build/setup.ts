@@ -64,3 +64,12 @@ export function mlbuildBuild(args: string[], env: NodeJS.ProcessEnv = {}, timeou
 export function lines(text: string): string[] {
   return text.split('\n').map((l) => l.trim()).filter(Boolean);
 }
+
+/** The --json report a build printed on stdout, or an error showing what it printed instead. */
+export function jsonReport<T>(r: RunResult): T {
+  try {
+    return JSON.parse(r.stdout) as T;
+  } catch {
+    throw new Error(`no JSON report (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  }
+}
