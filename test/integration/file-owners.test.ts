@@ -1,3 +1,5 @@
+import { DockerEngine } from '../../src/docker/engine.js';
+import { engineEndpoint } from '../../src/docker/engine-endpoint.js';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdir, writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -35,7 +37,7 @@ async function sbomOf(tmp: TempDir, tag: string): Promise<{ bom: Bom; stderr: st
 }
 
 async function findingsOf(tag: string): Promise<{ owners: FileOwners; findings: FileFinding[] }> {
-  const image = await openImage(`docker:${tag}`, {});
+  const image = await openImage(`docker:${tag}`, { engine: () => new DockerEngine(engineEndpoint(undefined, process.env)) });
   try {
     const { inventory, tree } = await inventoryOf(image, { cacheDir: false });
     const owners = inventory.owners as FileOwners;
