@@ -1,6 +1,6 @@
 // The admission part of `mlbuild gate`: its flags and the routes they configure (the registry gate mounts the same).
 import { loadAdmissionConfig } from '../../server/admission/config.js';
-import { createDecider, type Decider } from '../../server/admission/decider.js';
+import { createDecider, type Decider, type DeciderOptions } from '../../server/admission/decider.js';
 import { admissionRoutes, type AdmissionHandler } from '../../server/admission/routes.js';
 import { str, strs, type OptionSpec, type Parsed } from '../command.js';
 import type { Output } from '../output.js';
@@ -29,7 +29,7 @@ export async function trustGateKeys(args: Parsed): Promise<string[]> {
 }
 
 /** The admission routes and their decider from the flags. */
-export async function admissionFrom(args: Parsed, out: Output, wiring: Wiring): Promise<{ handler: AdmissionHandler; decider: Decider }> {
+export async function admissionFrom(args: Parsed, out: Output, wiring: Wiring, known?: DeciderOptions['known']): Promise<{ handler: AdmissionHandler; decider: Decider }> {
   const { policyFrom, trustFrom } = await import('../trust.js');
   const file = str(args, 'admission-config');
   const config = file ? await loadAdmissionConfig(file) : undefined;
@@ -43,6 +43,7 @@ export async function admissionFrom(args: Parsed, out: Output, wiring: Wiring): 
     ttlMs: durationFlag(args, 'cache-ttl'),
     denyTtlMs: durationFlag(args, 'deny-ttl'),
     trustGate: await trustGateKeys(args),
+    known,
   });
   return { handler: admissionRoutes({ decide: decider.decide, config, events: out.event }), decider };
 }

@@ -6,6 +6,8 @@ import { describeError, fail } from '../../core/index.js';
 import { bool, str, strs, type Command, type Parsed } from '../command.js';
 import { parseDuration, parseListen, parseUpstream } from './gate-flags.js';
 import type { Output } from '../output.js';
+import type { GateServer } from '../../server/gate.js';
+import type { DeciderOptions } from '../../server/admission/decider.js';
 import { wiringFor, type Wiring } from '../wiring.js';
 
 async function readFlagFile(args: Parsed, flag: string): Promise<Buffer | undefined> {
@@ -80,17 +82,27 @@ Exit 2 bad flags or files; 3 the address cannot be bound.`,
     const denyTtlMs = parseDuration(str(args, 'deny-ttl') ?? '10s', '--deny-ttl');
     const store = await wiring.openStore(str(args, 'store'));
     let server;
+    // One process, one set of decisions: admission reviews of images behind this gate reuse the decision the registry
+    // gate already made for that digest (same policy and trust), and verify only what it has not decided.
+    const held: { ctx?: GateServer['context'] } = {};
+    const known: DeciderOptions['known'] = (ref, digest) => {
+      const ctx = held.ctx;
+      if (!ctx || ref.registry !== upstream.host) return undefined;
+      const d = ctx.cache.get(ctx.key(ref.name, digest));
+      return d && d.via !== 'pass-through' ? { ok: d.ok, findings: d.findings.map((f) => ({ kind: f.kind, message: f.message, atlas: f.atlas })) } : undefined;
+    };
     try {
       server = await startGate(
         {
           upstream: client, upstreamHost: upstream.host, trust, policy, store, events: out.event, ttlMs, denyTtlMs, blobs, allowPush: bool(args, 'allow-push'), htpasswd, summarySigner, trustGate,
-          admission: (await (await import('./admission-flags.js')).admissionFrom(args, out, wiring)).handler,
+          admission: (await (await import('./admission-flags.js')).admissionFrom(args, out, wiring, known)).handler,
         },
         { ...listen, tls: cert && key ? { cert, key } : undefined },
       );
     } catch (e) {
       fail('ENVIRONMENT', `gate: cannot listen on ${listen.host}:${listen.port}: ${describeError(e)}`, { cause: e });
     }
+    held.ctx = server.context;
     out.info(`gate: ${server.url} → ${upstream.host}`);
     out.info(`mlbuild gate: admission endpoints on ${server.url}/admission/mutate and /admission/validate`);
     if (out.json) out.resultJson({ listening: server.url, upstream: upstream.host });

@@ -11,7 +11,7 @@ import type { Policy } from '../../policy/index.js';
 import { formatPlatform, isIndex, parseReference, RegistryClient, type Descriptor, type ImageReference, type RegistryClientOptions } from '../../registry/index.js';
 import { policyDigest, trustDigest } from '../context.js';
 import { hasTrustedSummary, type SummaryTrust } from '../summary-trust.js';
-import { DecisionCache, type CacheStats } from './cache.js';
+import { DecisionCache } from '../decision-cache.js';
 import type { Decide, Decision, DecisionFinding } from './types.js';
 
 /** What the decider verifies with, and how long it keeps decisions. */
@@ -27,12 +27,23 @@ export interface DeciderOptions {
   denyTtlMs?: number;
   /** Public keys (PEM) of gates whose signed verification summaries are accepted instead of verifying (`--trust-gate`). */
   trustGate?: string[];
+  /**
+   * A decision the registry gate in the same process already holds for this image (same policy and trust): the
+   * admission endpoints then reuse it instead of verifying again. Undefined when there is none.
+   */
+  known?: (ref: ImageReference, digest: Digest) => { ok: boolean; findings: DecisionFinding[] } | undefined;
+}
+
+/** How often decisions were found in the cache, and how often they were made. */
+export interface CacheStats {
+  hits: number;
+  misses: number;
 }
 
 /** A decider with its counters: `verifications` counts digests actually verified, `summaries` those a trusted gate's summary decided. */
 export interface Decider {
   decide: Decide;
-  stats: CacheStats & { verifications: number; summaries: number };
+  stats: CacheStats & { verifications: number; summaries: number; shared: number };
 }
 
 function toFindings(list: ImageFinding[], prefix = ''): DecisionFinding[] {
@@ -49,12 +60,18 @@ export function createDecider(opts: DeciderOptions): Decider {
   const client = opts.client ?? new RegistryClient(opts.registry);
   const ttl = opts.ttlMs ?? 300_000;
   const denyTtl = opts.denyTtlMs ?? 30_000;
-  const cache = new DecisionCache<Decision>((d) => (d.ok ? ttl : denyTtl));
-  const stats = Object.assign(cache.stats, { verifications: 0, summaries: 0 });
+  // The same cache class as the registry gate's (TTLs, bounds, single-flight); a decision's memory is its findings.
+  const cache = new DecisionCache<Decision & { bytes: number }>({ ttlMs: ttl, denyTtlMs: denyTtl, maxEntries: 1000 });
+  const stats = { hits: 0, misses: 0, verifications: 0, summaries: 0, shared: 0 };
   const verifyOpts = { trust: opts.trust, policy: opts.policy, store: opts.store, client };
   const summaryTrust: SummaryTrust = { policyDigest: policyDigest(opts.policy), trustDigest: trustDigest(opts.trust), keys: opts.trustGate ?? [], ttlMs: ttl };
 
   async function verifyDigest(ref: ImageReference, digest: Digest): Promise<Decision> {
+    const held = opts.known?.(ref, digest);
+    if (held) {
+      stats.shared++;
+      return { ok: held.ok, digest, findings: held.findings };
+    }
     if (await hasTrustedSummary(client, ref, digest, summaryTrust)) {
       stats.summaries++;
       return { ok: true, digest, findings: [] };
@@ -84,7 +101,14 @@ export function createDecider(opts: DeciderOptions): Decider {
     }
     const digest = ref.digest ?? (await client.headManifest(ref))?.digest;
     if (!digest) return { ok: false, findings: [{ kind: 'not-found', message: `${ref.toString()} is not in its registry` }] };
-    return cache.get(`${ref.repository}@${digest}`, () => verifyDigest(ref, digest));
+    const { value, hit } = await cache.getOrCompute(`${ref.repository}@${digest}`, async () => {
+      const d = await verifyDigest(ref, digest);
+      return { ...d, bytes: 256 + JSON.stringify(d.findings).length };
+    });
+    if (hit) stats.hits++;
+    else stats.misses++;
+    const { bytes: _bytes, ...decision } = value;
+    return decision;
   };
   return { decide, stats };
 }

@@ -3,7 +3,6 @@
 export { admissionRoutes, type AdmissionHandler } from './routes.js';
 export { loadAdmissionConfig, parseAdmissionConfig } from './config.js';
 export { createDecider, type Decider, type DeciderOptions } from './decider.js';
-export { DecisionCache, type CacheStats } from './cache.js';
 export { parseReview, BadReview, type AdmissionRequest } from './review.js';
 export { containerImages, type ContainerImage } from './images.js';
 export { reviewResponse, type Verdict, type PatchOp } from './response.js';

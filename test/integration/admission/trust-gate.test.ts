@@ -86,6 +86,14 @@ describe('admission with --trust-gate', () => {
     expect((await referrers()).length).toBe(before);
   });
 
+  it('one process, one set of decisions: the registry gate that approved the image answers its admission reviews from that decision', async () => {
+    // The signing gate pulled the image through itself before its SBOM referrer was removed: its admission endpoints
+    // reuse that decision (no --trust-gate, and a fresh verification would now fail).
+    const a = await admit(signing);
+    expect(a).toMatchObject({ allowed: true });
+    expect(patchOf(a as ReviewAnswer).map((op) => op.value)).toEqual([expect.stringContaining(`@${img.digest}`)]);
+  });
+
   it('does not accept the summary from a gate key it was not told to trust', async () => {
     const g = await admissionGate(['--key', release.pub, '--trust-gate', other.pub]);
     expect(await admit(g)).toMatchObject({ allowed: false });

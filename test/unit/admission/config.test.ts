@@ -1,7 +1,7 @@
-// --admission-config: strict YAML like the policy loader (unknown keys name file:line:col and the key), cache TTLs.
+// --admission-config: strict YAML like the policy loader (unknown keys name file:line:col and the key).
 import { describe, expect, it } from 'vitest';
 import { isMlbuildError } from '../../../src/core/index.js';
-import { DecisionCache, parseAdmissionConfig } from '../../../src/server/admission/index.js';
+import { parseAdmissionConfig } from '../../../src/server/admission/index.js';
 
 function failure(text: string): { code?: string; message: string } {
   try {
@@ -28,28 +28,5 @@ describe('parseAdmissionConfig', () => {
     expect(failure('exemptNamespaces: [Bad_NS]\n').message).toMatch(/exemptNamespaces\[0\]/);
     expect(failure('exemptImages: nope\n').message).toMatch(/exemptImages: must be a list/);
     expect(failure('a: [\n').code).toBe('BAD_POLICY');
-  });
-});
-
-describe('DecisionCache', () => {
-  it('coalesces concurrent callers, keeps values for their TTL and drops errors', async () => {
-    let now = 0;
-    let runs = 0;
-    const cache = new DecisionCache<boolean>((ok) => (ok ? 100 : 10), 10, () => now);
-    const compute = async () => {
-      runs++;
-      await new Promise((r) => setTimeout(r, 5));
-      return true;
-    };
-    expect(await Promise.all(Array.from({ length: 20 }, () => cache.get('k', compute)))).toEqual(Array(20).fill(true));
-    expect(runs).toBe(1);
-    now = 99;
-    await cache.get('k', compute);
-    expect(runs).toBe(1);
-    now = 100;
-    await cache.get('k', compute);
-    expect(runs).toBe(2);
-    await expect(cache.get('e', async () => Promise.reject(new Error('x')))).rejects.toThrow('x');
-    expect(await cache.get('e', async () => false)).toBe(false);
   });
 });
