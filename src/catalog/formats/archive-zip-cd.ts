@@ -1,14 +1,19 @@
 // A zip's central directory (what loaders read), parsed from the kept tail and compared with the local headers streamed.
 
-/** A local file header as streamed, with what the stream showed about its data. */
-export interface LocalEntry {
-  offset: number;
+/** What a local file header and a central directory record both say of one member (compared field by field). */
+export interface ZipRecord {
   name: string;
   flags: number;
   method: number;
   crc: number;
   comp: number;
   uncomp: number;
+  /** Where the member's local header starts. */
+  offset: number;
+}
+
+/** A local file header as streamed, with what the stream showed about its data. */
+export interface LocalEntry extends ZipRecord {
   headerLen: number;
   zip64: boolean;
   /** Compressed bytes the member actually occupied, when the walk got past it. */
@@ -18,15 +23,7 @@ export interface LocalEntry {
 }
 
 /** One central directory record. */
-export interface CdEntry {
-  name: string;
-  flags: number;
-  method: number;
-  crc: number;
-  comp: number;
-  uncomp: number;
-  offset: number;
-}
+export type CdEntry = ZipRecord;
 
 /** The parsed central directory: entries, the count the end record declares, and the bytes prepended before offset 0. */
 export interface CentralDirectory {
