@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     handler = admissionRoutes({ decide: decider.decide });
   };
   const cert = await makeServingCert(dir);
-  const server = await serveAdmission((req: IncomingMessage, res: ServerResponse) => handler(req, res), { listen: '127.0.0.1:0', tls: { cert: await readFile(cert.cert), key: await readFile(cert.key) } });
+  const server = await serveAdmission((req: IncomingMessage, res: ServerResponse) => handler(req, res), { listen: { host: '127.0.0.1', port: 0 }, tls: { cert: await readFile(cert.cert), key: await readFile(cert.key) } });
   const gate = { url: server.url } as GateProcess;
   const pod = (n: number) => {
     const p = fixtureObject('pod', images[0] ?? '') as { spec: Record<string, unknown> };

@@ -117,12 +117,8 @@ async function admissionOnly(args: Parsed, out: Output, listen: { host: string; 
   if (Boolean(cert) !== Boolean(key)) fail('USAGE', 'gate: give --tls-cert and --tls-key together');
   const { handler } = await (await import('./admission-flags.js')).admissionFrom(args, out, wiring);
   const { serveAdmission } = await import('../../server/admission/serve.js');
-  let server;
-  try {
-    server = await serveAdmission(handler, { listen: `${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${listen.port}`, tls: cert && key ? { cert, key } : undefined });
-  } catch (e) {
-    fail('ENVIRONMENT', `gate: cannot listen on ${listen.host}:${listen.port}: ${describeError(e)}`, { cause: e });
-  }
+  // serveAdmission reports a bad TLS pair (exit 2) and an address it cannot bind (exit 3) itself.
+  const server = await serveAdmission(handler, { listen, tls: cert && key ? { cert, key } : undefined });
   out.info(`mlbuild gate: admission endpoints on ${server.url}/admission/mutate and /admission/validate`);
   if (out.json) out.resultJson({ listening: server.url });
   await untilSignal(server, out, wiring.signal);

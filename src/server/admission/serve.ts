@@ -10,17 +10,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Parses `HOST:PORT` (IPv6 as `[::1]:PORT`); USAGE when malformed. */
-export function parseListen(text: string): { host: string; port: number } {
-  const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(text);
-  const port = Number(m?.[2]);
-  if (!m || port > 65535) fail('USAGE', `--listen ${text}: expected HOST:PORT`);
-  return { host: m[1]?.replace(/^\[|\]$/g, '') ?? '', port };
-}
-
 /** Starts serving `handler` on `listen`; requests it does not handle get 404; ENVIRONMENT when the port is taken. */
-export async function serveAdmission(handler: AdmissionHandler, opts: { listen: string; tls?: { cert: Buffer; key: Buffer } }): Promise<RunningServer> {
-  const { host, port } = parseListen(opts.listen);
+export async function serveAdmission(handler: AdmissionHandler, opts: { listen: { host: string; port: number }; tls?: { cert: Buffer; key: Buffer } }): Promise<RunningServer> {
+  const { host, port } = opts.listen;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
     handler(req, res).then(
       (handled) => {
@@ -40,12 +33,11 @@ export async function serveAdmission(handler: AdmissionHandler, opts: { listen: 
   server.headersTimeout = 15_000;
   server.requestTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (e) => reject(new Error(`cannot listen on ${opts.listen}: ${describeError(e)}`)));
+    server.once('error', (e) => reject(new Error(`cannot listen on ${shownHost}:${port}: ${describeError(e)}`)));
     server.listen(port, host, () => resolve());
   }).catch((e: unknown) => fail('ENVIRONMENT', describeError(e), { cause: e }));
   const addr = server.address();
   const realPort = typeof addr === 'object' && addr ? addr.port : port;
-  const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
     url: `${opts.tls ? 'https' : 'http'}://${shownHost}:${realPort}`,
     close: () =>
