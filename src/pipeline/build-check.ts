@@ -8,7 +8,7 @@ import type { DockerEngine } from '../docker/engine.js';
 import { openImage } from '../image/open.js';
 import type { MergedTree } from '../image/merge.js';
 import { allowUnattested, ATLAS, defaultFilesPolicy, defaultPolicy, evaluatePolicy, fileFindings, type Policy } from '../policy/index.js';
-import { contentFilesOfView, gateSets, judgeContent, modelAllowed } from './content-gate.js';
+import { contentFilesOfView, gateSetsOf, judgeContent, withAllowance } from './content-gate.js';
 import { atlasOf } from './image-findings.js';
 import type { Inventory } from '../sbom/inventory.js';
 import type { ImageFinding } from './image-findings.js';
@@ -116,15 +116,12 @@ export async function checkBuiltImage(imageId: string, opts: BuildCheckOptions):
     const allowed = allowUnattested(policy);
     const warnings: ImageFinding[] = [];
     for (const f of policyFindings) {
-      const x: ImageFinding = { ...f, fatal: true, atlas: f.atlas ?? atlasOf(f.kind), ...whereInImage(f, models, (i) => layers[i]?.createdBy) };
-      // A model the policy lets in without an attestation (models.allowUnattested) is reported, not fatal.
-      const m = f.kind === 'unsigned' ? matched.find((y) => y.sbom.name === f.model) : undefined;
-      if (m && modelAllowed(allowed, m.sbom)) warnings.push({ ...x, fatal: false, rule: 'models.allowUnattested', message: `${x.message} (allowed by the policy)` });
-      else found.push(x);
+      const x = withAllowance({ ...f, fatal: true, atlas: f.atlas ?? atlasOf(f.kind), ...whereInImage(f, models, (i) => layers[i]?.createdBy) }, matched, allowed);
+      (x.fatal ? found : warnings).push(x);
     }
     const gate = judgeContent({
       files: contentFilesOfView(tree),
-      ...gateSets(matched.map((m) => ({ path: m.sbom.path, files: m.sbom.files, attestedDigests: m.attestation?.digests }))),
+      ...gateSetsOf(matched),
       requireAttestation: effective.models.requireAttestation,
       forbidFormats: effective.models.forbidFormats,
       allowed,

@@ -6,6 +6,7 @@ import { archiveMembers, type ContentFile } from '../catalog/formats/members.js'
 import type { FileView } from '../catalog/types.js';
 import { ATLAS, type AllowTest } from '../policy/index.js';
 import type { ImageFinding } from './image-findings.js';
+import type { MatchedModel } from './image-models.js';
 
 export type { ContentFile } from '../catalog/formats/members.js';
 
@@ -143,4 +144,18 @@ export function modelAllowed(allowed: AllowTest, m: { path: string; files: { pat
     const abs = m.path === f.path || m.path.endsWith(`/${f.path}`) ? m.path : `${m.path}/${f.path}`;
     return allowed(abs, f.digest);
   });
+}
+
+/** The gate's sets for the models matched in an image (build and verify image alike). */
+export function gateSetsOf(matched: readonly MatchedModel[]): ReturnType<typeof gateSets> {
+  return gateSets(matched.map((m) => ({ path: m.sbom.path, files: m.sbom.files, attestedDigests: m.attestation?.digests })));
+}
+
+/**
+ * A fatal policy finding as the image check reports it: an `unsigned` model the policy lets in without an
+ * attestation (models.allowUnattested) is reported, not fatal; anything else is returned as it is.
+ */
+export function withAllowance(f: ImageFinding, matched: readonly MatchedModel[], allowed: AllowTest): ImageFinding {
+  const m = f.kind === 'unsigned' ? matched.find((y) => y.sbom.name === f.model) : undefined;
+  return m && modelAllowed(allowed, m.sbom) ? { ...f, fatal: false, rule: 'models.allowUnattested', message: `${f.message} (allowed by the policy)` } : f;
 }

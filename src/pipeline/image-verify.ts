@@ -4,7 +4,7 @@ import type { VerifiedSigner, VerifyOptions } from '../attest/index.js';
 import { fail, noEvents, type Digest, type EventSink } from '../core/index.js';
 import { allowUnattested, evaluatePolicy, type Policy } from '../policy/index.js';
 import { isIndex, parseReference, RegistryClient, type Descriptor, type ImageReference, type RegistryClientOptions } from '../registry/index.js';
-import { contentFilesOfSbom, gateSets, judgeContent, modelAllowed } from './content-gate.js';
+import { contentFilesOfSbom, gateSetsOf, judgeContent, withAllowance } from './content-gate.js';
 import { sbomFileFindings } from './image-files.js';
 import { fromPolicy, type ImageFinding } from './image-findings.js';
 import { matchModels, sbomModels, type MatchedModel } from './image-models.js';
@@ -135,17 +135,14 @@ async function judge(t: TrustedStatement, modelStatements: TrustedStatement[], i
   const matched: MatchedModel[] = await matchModels(sbomModels(sbom), modelStatements, { store: opts.store, trust: opts.trust, notes: report.notes, findings });
   const allowed = allowUnattested(opts.policy);
   if (opts.policy) {
-    for (const f of fromPolicy(evaluateOverImage(opts.policy, matched, { ...image, signer: t.signer }, sbom))) {
-      const m = f.kind === 'unsigned' ? matched.find((y) => y.sbom.name === f.model) : undefined;
-      findings.push(m && modelAllowed(allowed, m.sbom) ? { ...f, fatal: false, rule: 'models.allowUnattested', message: `${f.message} (allowed by the policy)` } : f);
-    }
+    for (const f of fromPolicy(evaluateOverImage(opts.policy, matched, { ...image, signer: t.signer }, sbom))) findings.push(withAllowance(f, matched, allowed));
   }
   // The signed SBOM says who owns every file: modified package files and unaccounted files judged by `files`.
   if (opts.policy) findings.push(...sbomFileFindings(opts.policy.files, sbom));
   // The signed SBOM says what every file's content is: the same content gate as the build judges it here.
   findings.push(...judgeContent({
     files: contentFilesOfSbom(sbom),
-    ...gateSets(matched.map((m) => ({ path: m.sbom.path, files: m.sbom.files, attestedDigests: m.attestation?.digests }))),
+    ...gateSetsOf(matched),
     requireAttestation: opts.policy?.models.requireAttestation ?? false,
     forbidFormats: opts.policy?.models.forbidFormats ?? [],
     allowed,
