@@ -4,6 +4,7 @@ import type { Probe, ProbeFacts } from '../probe.js';
 import { archiveKindOf, archiveProbe } from './archive.js';
 import { formatByMagic, detectFormat } from './detect.js';
 import { npyProbe } from './npy.js';
+import { pickleFacts } from './pickle.js';
 import { PickleScanner } from './pickle-scanner.js';
 import { probeForFormat } from './sniff.js';
 
@@ -31,8 +32,7 @@ class Pickle01Probe implements Probe {
     const scan = this.scanner.finish();
     const whole = scan.pickles === 1 && !scan.error && this.scanner.endOffset === fileSize;
     if (!whole) return { kind: NO_FACTS };
-    const facts: ProbeFacts = { kind: 'pickle', format: 'pickle', pickle: true, protocol: 0, imports: scan.imports, dangerousImports: scan.dangerousImports };
-    return scan.dangerousImports.length > 0 ? { ...facts, warnings: [`pickle imports ${scan.dangerousImports.join(', ')} (code runs on load)`] } : facts;
+    return pickleFacts({ ...scan, protocol: scan.protocol ?? 0 });
   }
 }
 

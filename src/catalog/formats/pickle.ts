@@ -29,18 +29,20 @@ export function pickleWarnings(scan: PickleScan): string[] {
   return w;
 }
 
+/** The facts of a finished pickle scan (protocol 0/1 pickles have no PROTO opcode: protocol 0 is recorded for them). */
+export function pickleFacts(scan: PickleScan, format: PickleFacts['format'] = 'pickle'): PickleFacts {
+  const f: PickleFacts = { kind: 'pickle', format, pickle: true, imports: scan.imports, dangerousImports: scan.dangerousImports };
+  if (scan.protocol !== undefined) f.protocol = scan.protocol;
+  const warnings = pickleWarnings(scan);
+  return warnings.length > 0 ? { ...f, warnings } : f;
+}
+
 /** A streaming probe over a raw pickle file; `format` says whether it is a legacy torch.save file. */
 export function pickleProbe(_size: number, format: PickleFacts['format'] = 'pickle'): Probe {
   const scanner = new PickleScanner();
   return {
     update: (chunk) => scanner.push(chunk),
-    end: (): PickleFacts => {
-      const scan = scanner.finish();
-      const f: PickleFacts = { kind: 'pickle', format, pickle: true, imports: scan.imports, dangerousImports: scan.dangerousImports };
-      if (scan.protocol !== undefined) f.protocol = scan.protocol;
-      const warnings = pickleWarnings(scan);
-      return warnings.length > 0 ? { ...f, warnings } : f;
-    },
+    end: (): PickleFacts => pickleFacts(scanner.finish(), format),
   };
 }
 
