@@ -31,7 +31,9 @@ class Pickle01Probe implements Probe {
   end(fileSize: number): ProbeFacts {
     const scan = this.scanner.finish();
     const whole = scan.pickles === 1 && !scan.error && this.scanner.endOffset === fileSize;
-    if (!whole) return { kind: NO_FACTS };
+    // Python's unpickler runs opcodes as it reads them: a stream that imports code-running callables before the
+    // scan gives up (an over-long argument, a cut) is a pickle all the same. No text file opens that way.
+    if (!whole && scan.dangerousImports.length === 0) return { kind: NO_FACTS };
     return pickleFacts({ ...scan, protocol: scan.protocol ?? 0 });
   }
 }
