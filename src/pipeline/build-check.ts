@@ -16,7 +16,6 @@ import { matchModels, policyFormatOf, type SbomModel } from './image-models.js';
 import { classifyContent } from '../catalog/formats/classify.js';
 import type { ModelStore } from './model-store.js';
 import { inventoryOf, settleOwnership } from './sbom.js';
-import { contextDigests } from './context-digests.js';
 import { claimContextFiles, claimModelFiles } from '../catalog/owners/owners.js';
 
 /** The outcome of the post-build check. */
@@ -41,8 +40,8 @@ export interface BuildCheckOptions {
   /** The engine the image was built in. */
   engine: DockerEngine;
   events?: EventSink;
-  /** The local build context folder: files copied from it are owned by "context" (matched by digest). */
-  contextDir?: string;
+  /** Digests of the build context's files: files copied from it are owned by "context" (matched by digest). */
+  contextFiles?: Promise<ReadonlySet<string>>;
 }
 
 const strip = (p: string) => p.replace(/^\/+/, '').replace(/\/+$/, '');
@@ -136,7 +135,7 @@ export async function checkBuiltImage(imageId: string, opts: BuildCheckOptions):
       matched.forEach((r, i) => {
         if (r.attestation) claimModelFiles(inventory.owners!, tree, models[i].files.map((f) => f.path), models[i].name);
       });
-      if (opts.contextDir) claimContextFiles(inventory.owners, tree, await contextDigests(opts.contextDir));
+      if (opts.contextFiles) claimContextFiles(inventory.owners, tree, await opts.contextFiles);
       settleOwnership(inventory, tree, events);
       for (const f of fileFindings(policy.files ?? defaultFilesPolicy(), inventory.owners, tree)) {
         (f.fatal ? found : warnings).push({ ...f, layer: f.layer ?? tree.get(f.path ?? '')?.layer });

@@ -1,6 +1,7 @@
 // `mlbuild build`: preflight (attested model fetches) → docker build, untagged → image check → tag, sign, push.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { contextDigests } from './context-digests.js';
 import type { Signer, VerifyOptions } from '../attest/index.js';
 import { noEvents, type EventSink } from '../core/index.js';
 import { runDocker, type BuildArgs, type DockerCliOptions, type DockerEngine } from '../docker/index.js';
@@ -115,11 +116,15 @@ export async function runBuild(args: BuildArgs, ctx: BuildContext): Promise<Buil
     report.status = 'interrupted';
     return report;
   };
+  const stopHashing = new AbortController();
   try {
     const iid = join(tmp.path, 'iid');
     // The check and publish code (SBOM engine, policy/CEL, sigstore) loads while docker builds, off the critical path.
     const later = Promise.all([import('./build-check.js'), import('./build-publish.js')]);
     later.catch(() => undefined);
+    // The context's file digests (which files of the image came from it) are read while docker builds, too.
+    const contextFiles = contextDigests(args.context, stopHashing.signal);
+    contextFiles.catch(() => undefined);
     events({ type: 'step', name: 'building', detail: args.context });
     const run = await runDocker(['build', ...args.dockerFlags, '--iidfile', iid, args.context], { ...ctx.docker, signal: ctx.signal, stdio: ctx.dockerOutput ?? 'inherit' });
     report.dockerCode = run.code;
@@ -137,7 +142,7 @@ export async function runBuild(args: BuildArgs, ctx: BuildContext): Promise<Buil
     const rest = await unlessAborted((async () => {
       existed = ((await engine.inspectImage(builtId)).RepoTags ?? []).length > 0;
       const [{ checkBuiltImage }, { publishBuild }] = await later;
-      const check = await checkBuiltImage(builtId, { store: ctx.store, trust: ctx.trust, policy: ctx.policy, allowUnattested: ctx.allowUnattested, fetches: pre.fetches, cacheDir: ctx.cacheDir, engine, events, contextDir: args.context });
+      const check = await checkBuiltImage(builtId, { store: ctx.store, trust: ctx.trust, policy: ctx.policy, allowUnattested: ctx.allowUnattested, fetches: pre.fetches, cacheDir: ctx.cacheDir, engine, events, contextFiles });
       if (ctx.signal?.aborted) return 'aborted' as const;
       report.models = check.inventory.catalog.models.map((m) => ({ name: m.name, path: `/${m.path}`, attested: Boolean(m.attestation), attestation: m.attestation?.bundleDigest ?? m.attestation?.subjectDigest }));
       report.warnings.push(...check.warnings);
@@ -177,6 +182,7 @@ export async function runBuild(args: BuildArgs, ctx: BuildContext): Promise<Buil
     }
     return rest;
   } finally {
+    stopHashing.abort();
     await tmp.remove();
   }
 }

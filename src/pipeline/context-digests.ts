@@ -10,8 +10,11 @@ const FILE_CAP = 256 * 1024 * 1024;
 const TOTAL_CAP = 2 * 1024 * 1024 * 1024;
 const FILES_CAP = 100_000;
 
-/** sha256 (hex) of the regular files of a local build context folder; empty for URLs, "-" and unreadable folders. */
-export async function contextDigests(dir: string): Promise<Set<string>> {
+/**
+ * sha256 (hex) of the regular files of a local build context folder; empty for URLs, "-" and unreadable folders.
+ * Stops early (with what it has) once `signal` aborts, e.g. when the build failed and no check will ask for them.
+ */
+export async function contextDigests(dir: string, signal?: AbortSignal): Promise<Set<string>> {
   const out = new Set<string>();
   let bytes = 0;
   let files = 0;
@@ -23,6 +26,7 @@ export async function contextDigests(dir: string): Promise<Set<string>> {
       return;
     }
     for (const name of names) {
+      if (signal?.aborted) return;
       if (name === '.git' || files >= FILES_CAP || bytes >= TOTAL_CAP) continue;
       const p = join(d, name);
       const st = await lstat(p).catch(() => undefined);
@@ -33,7 +37,7 @@ export async function contextDigests(dir: string): Promise<Set<string>> {
         bytes += st.size;
         const h = createHash('sha256');
         try {
-          for await (const chunk of createReadStream(p)) h.update(chunk as Buffer);
+          for await (const chunk of createReadStream(p, { signal })) h.update(chunk as Buffer);
           out.add(h.digest('hex'));
         } catch {
           // an unreadable file is simply not claimed
